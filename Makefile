@@ -1,0 +1,66 @@
+# Makefile for the event_definitions extension (PGXS)
+
+EXTENSION = event_definitions
+EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" $(EXTENSION).control)
+
+MODULE_big = event_definitions
+OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
+DATA = $(sort $(wildcard sql/$(EXTENSION)--*.sql))
+PGFILEDESC = "event_definitions - PostHog event definitions inside PostgreSQL"
+
+PG_CPPFLAGS = -Isrc
+PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
+
+# jansson is linked statically and kept private to the module: PostgreSQL
+# exports its own json_object(), and a dynamic jansson would bind to it.
+# Debian's libjansson.a is position-independent except for one reference to
+# libc's stdin (in json_loadf, which we never call); a copy of the archive
+# points it at a hidden symbol of our own so the archive links into a
+# shared object.
+JANSSON_SYSTEM_A ?= $(shell $(CC) -print-file-name=libjansson.a)
+JANSSON_A = build/jansson/libjansson.a
+SHLIB_LINK = -Wl,-Bsymbolic -Wl,--exclude-libs,libjansson.a $(JANSSON_A)
+EXTRA_CLEAN = build/jansson
+
+PG_CONFIG ?= pg_config
+# the module is not worth JIT bitcode, and clang need not be installed
+override with_llvm = no
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+POSTGRES_BIN = $(shell $(PG_CONFIG) --bindir)/postgres
+
+$(JANSSON_A): $(JANSSON_SYSTEM_A)
+	rm -rf build/jansson && mkdir -p build/jansson
+	cd build/jansson && ar x $(JANSSON_SYSTEM_A)
+	objcopy --redefine-sym stdin=ed_jansson_stdin build/jansson/load.o
+	ar rcs $@ build/jansson/*.o
+
+$(shlib): $(JANSSON_A)
+
+# Fail the build when the module imports a json_* symbol that the server also
+# exports: such a call would silently land in PostgreSQL instead of jansson.
+all: symbols-check
+.PHONY: symbols-check
+symbols-check: $(shlib)
+	@clash=$$(comm -12 \
+		<(nm -D --undefined-only $(shlib) | awk '{print $$NF}' | sed 's/@.*//' | grep '^json_' | sort -u) \
+		<(nm -D --defined-only $(POSTGRES_BIN) | awk '{print $$NF}' | grep '^json_' | sort -u)); \
+	if [ -n "$$clash" ]; then \
+		echo "error: $(shlib) imports symbols that postgres also exports: $$clash" >&2; exit 1; \
+	fi; \
+	exported=$$(nm -D --defined-only $(shlib) | awk '{print $$NF}' | grep '^json_' || true); \
+	if [ -n "$$exported" ]; then \
+		echo "error: $(shlib) exports jansson symbols: $$exported" >&2; exit 1; \
+	fi
+SHELL = /bin/bash
+
+.PHONY: test demo bench
+test:
+	./tools/test
+
+demo:
+	./tools/demo
+
+bench:
+	./tools/bench

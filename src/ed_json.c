@@ -1,0 +1,351 @@
+/*-------------------------------------------------------------------------
+ *
+ * ed_json.c
+ *	  The one translation unit that uses jansson.
+ *
+ * jansson allocates with malloc.  Every tree made here is freed in a
+ * PG_FINALLY block before control leaves this file, after it has been
+ * copied into palloc'd EdJson nodes (parsing) or dumped into a palloc'd
+ * StringInfo (serializing).  This file must not include utils/builtins.h:
+ * PostgreSQL declares its own json_object().
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <jansson.h>
+#include <math.h>
+
+#include "miscadmin.h"
+
+#include "ed_json.h"
+
+/*
+ * The static jansson archive's one reference to libc's stdin (json_loadf)
+ * is redirected here at build time (see the Makefile); nothing reads it.
+ */
+extern FILE *ed_jansson_stdin;
+__attribute__((visibility("hidden"))) FILE *ed_jansson_stdin = NULL;
+
+static EdJson *ConvertValue(json_t *value);
+static json_t *BuildValue(const EdJson *v, bool sort_keys);
+
+/*
+ * Copy a jansson value into a palloc'd EdJson tree.
+ */
+static EdJson *
+ConvertValue(json_t *value)
+{
+	EdJson	   *result = palloc0(sizeof(EdJson));
+
+	check_stack_depth();
+
+	switch (json_typeof(value))
+	{
+		case JSON_NULL:
+			result->type = EDJ_NULL;
+			break;
+		case JSON_TRUE:
+			result->type = EDJ_TRUE;
+			break;
+		case JSON_FALSE:
+			result->type = EDJ_FALSE;
+			break;
+		case JSON_INTEGER:
+			result->type = EDJ_INTEGER;
+			result->ival = (int64) json_integer_value(value);
+			break;
+		case JSON_REAL:
+			result->type = EDJ_REAL;
+			result->rval = json_real_value(value);
+			break;
+		case JSON_STRING:
+			result->type = EDJ_STRING;
+			result->len = (int) json_string_length(value);
+			result->str = pnstrdup(json_string_value(value), result->len);
+			break;
+		case JSON_ARRAY:
+			{
+				size_t		n = json_array_size(value);
+				size_t		i;
+
+				result->type = EDJ_ARRAY;
+				result->len = (int) n;
+				result->items = palloc(sizeof(EdJson *) * Max(n, 1));
+				for (i = 0; i < n; i++)
+					result->items[i] = ConvertValue(json_array_get(value, i));
+				break;
+			}
+		case JSON_OBJECT:
+			{
+				size_t		n = json_object_size(value);
+				const char *key;
+				json_t	   *member;
+				int			i = 0;
+
+				result->type = EDJ_OBJECT;
+				result->len = (int) n;
+				result->items = palloc(sizeof(EdJson *) * Max(n, 1));
+				result->keys = palloc(sizeof(char *) * Max(n, 1));
+				json_object_foreach(value, key, member)
+				{
+					result->keys[i] = pstrdup(key);
+					result->items[i] = ConvertValue(member);
+					i++;
+				}
+				break;
+			}
+	}
+	return result;
+}
+
+/*
+ * Parse a request body.  Duplicate keys are rejected; a NUL escape inside a
+ * string is rejected by jansson's default flags.
+ */
+EdJson *
+ed_json_parse(const char *data, size_t len, const char *what)
+{
+	json_error_t error;
+	json_t	   *volatile root;
+	EdJson	   *result = NULL;
+
+	root = json_loadb(data, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &error);
+	if (root == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_JSON_TEXT),
+				 errmsg("invalid JSON in %s", what),
+				 errdetail("%s (line %d, column %d).", error.text, error.line, error.column)));
+
+	PG_TRY();
+	{
+		result = ConvertValue(root);
+	}
+	PG_FINALLY();
+	{
+		json_decref(root);
+	}
+	PG_END_TRY();
+
+	return result;
+}
+
+/*
+ * Look up an object member by key.
+ */
+EdJson *
+ed_json_get(const EdJson *obj, const char *key)
+{
+	int			i;
+
+	if (obj == NULL || obj->type != EDJ_OBJECT)
+		return NULL;
+	for (i = 0; i < obj->len; i++)
+	{
+		if (strcmp(obj->keys[i], key) == 0)
+			return obj->items[i];
+	}
+	return NULL;
+}
+
+/*
+ * The JSON type of a value, as a word for error messages.
+ */
+const char *
+ed_json_type_name(const EdJson *v)
+{
+	switch (v->type)
+	{
+		case EDJ_NULL:
+			return "null";
+		case EDJ_TRUE:
+		case EDJ_FALSE:
+			return "boolean";
+		case EDJ_INTEGER:
+		case EDJ_REAL:
+			return "number";
+		case EDJ_STRING:
+			return "string";
+		case EDJ_ARRAY:
+			return "array";
+		case EDJ_OBJECT:
+			return "object";
+	}
+	return "unknown";
+}
+
+/*
+ * Append a JSON string literal: quotes, backslash and control characters
+ * escaped; '/', DEL and non-ASCII written as they are (orjson's output).
+ */
+void
+ed_json_append_string(StringInfo buf, const char *s, size_t len)
+{
+	size_t		i;
+
+	appendStringInfoCharMacro(buf, '"');
+	for (i = 0; i < len; i++)
+	{
+		unsigned char c = (unsigned char) s[i];
+
+		switch (c)
+		{
+			case '"':
+				appendBinaryStringInfo(buf, "\\\"", 2);
+				break;
+			case '\\':
+				appendBinaryStringInfo(buf, "\\\\", 2);
+				break;
+			case '\b':
+				appendBinaryStringInfo(buf, "\\b", 2);
+				break;
+			case '\f':
+				appendBinaryStringInfo(buf, "\\f", 2);
+				break;
+			case '\n':
+				appendBinaryStringInfo(buf, "\\n", 2);
+				break;
+			case '\r':
+				appendBinaryStringInfo(buf, "\\r", 2);
+				break;
+			case '\t':
+				appendBinaryStringInfo(buf, "\\t", 2);
+				break;
+			default:
+				if (c < 0x20)
+					appendStringInfo(buf, "\\u%04x", c);
+				else
+					appendStringInfoCharMacro(buf, (char) c);
+				break;
+		}
+	}
+	appendStringInfoCharMacro(buf, '"');
+}
+
+/*
+ * Shortest decimal text of d that parses back to d, as Python's repr().
+ */
+char *
+ed_json_real_text(double d)
+{
+	char		tmp[64];
+	int			precision;
+
+	if (isnan(d) || isinf(d))
+		return pstrdup("null");
+	for (precision = 1; precision <= 17; precision++)
+	{
+		snprintf(tmp, sizeof(tmp), "%.*g", precision, d);
+		if (strtod(tmp, NULL) == d)
+			break;
+	}
+	/* Python writes 1.0, not 1, for a float */
+	if (strspn(tmp, "-0123456789") == strlen(tmp))
+		strlcat(tmp, ".0", sizeof(tmp));
+	return pstrdup(tmp);
+}
+
+/*
+ * Build a jansson value from an EdJson tree (for serialization).
+ */
+static json_t *
+BuildValue(const EdJson *v, bool sort_keys)
+{
+	json_t	   *result = NULL;
+	int			i;
+
+	check_stack_depth();
+	switch (v->type)
+	{
+		case EDJ_NULL:
+			return json_null();
+		case EDJ_TRUE:
+			return json_true();
+		case EDJ_FALSE:
+			return json_false();
+		case EDJ_INTEGER:
+			result = json_integer((json_int_t) v->ival);
+			break;
+		case EDJ_REAL:
+			result = json_real(v->rval);
+			break;
+		case EDJ_STRING:
+			result = json_stringn_nocheck(v->str, v->len);
+			break;
+		case EDJ_ARRAY:
+			result = json_array();
+			if (result == NULL)
+				break;
+			for (i = 0; i < v->len; i++)
+			{
+				json_t	   *item = BuildValue(v->items[i], sort_keys);
+
+				if (item == NULL || json_array_append_new(result, item) != 0)
+				{
+					json_decref(result);
+					return NULL;
+				}
+			}
+			break;
+		case EDJ_OBJECT:
+			result = json_object();
+			if (result == NULL)
+				break;
+			for (i = 0; i < v->len; i++)
+			{
+				json_t	   *item = BuildValue(v->items[i], sort_keys);
+
+				if (item == NULL || json_object_set_new_nocheck(result, v->keys[i], item) != 0)
+				{
+					json_decref(result);
+					return NULL;
+				}
+			}
+			break;
+	}
+	return result;
+}
+
+/*
+ * json_dump_callback sink: append to a StringInfo.
+ */
+static int
+DumpToStringInfo(const char *buffer, size_t size, void *data)
+{
+	appendBinaryStringInfo((StringInfo) data, buffer, size);
+	return 0;
+}
+
+/*
+ * Compact JSON text of a tree, written into palloc'd memory.
+ */
+char *
+ed_json_serialize(const EdJson *v, bool sort_keys)
+{
+	json_t	   *volatile root;
+	StringInfoData buf;
+	volatile int rc = 0;
+
+	root = BuildValue(v, sort_keys);
+	if (root == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory while building JSON")));
+
+	initStringInfo(&buf);
+	PG_TRY();
+	{
+		rc = json_dump_callback(root, DumpToStringInfo, &buf,
+								JSON_COMPACT | JSON_ENCODE_ANY |
+								(sort_keys ? JSON_SORT_KEYS : 0));
+	}
+	PG_FINALLY();
+	{
+		json_decref(root);
+	}
+	PG_END_TRY();
+
+	if (rc != 0)
+		elog(ERROR, "could not serialize JSON");
+	return buf.data;
+}

@@ -1,0 +1,72 @@
+/*-------------------------------------------------------------------------
+ *
+ * event_definitions.h
+ *	  Declarations shared by the event_definitions C modules.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef EVENT_DEFINITIONS_H
+#define EVENT_DEFINITIONS_H
+
+#include "executor/spi.h"
+#include "utils/uuid.h"
+
+#include "ed_json.h"
+
+/*
+ * SQLSTATEs.  PostgREST answers PTxyz with HTTP status xyz; 22023 and 22032
+ * become 400, 42501 becomes 403 (401 for an anonymous role).
+ */
+#define ERRCODE_ED_NOT_FOUND		MAKE_SQLSTATE('P','T','4','0','4')
+#define ERRCODE_ED_VALIDATION		ERRCODE_INVALID_PARAMETER_VALUE
+
+#define ED_SCOPE_DEFINITION		"EventDefinition"
+#define ED_SCOPE_PROPERTY_GROUP	"SchemaPropertyGroup"
+
+#define ED_MAX_NAME_LENGTH		400
+#define ED_MAX_TAG_LENGTH		255
+#define ED_MAX_TAGS				100
+#define ED_MAX_BULK_IDS			500
+
+/* A kept SPI plan, prepared on first use in a backend. */
+typedef struct EdPlan
+{
+	const char *sql;
+	int			nargs;
+	Oid			argtypes[20];
+	SPIPlanPtr	plan;
+} EdPlan;
+
+/* spi_util.c */
+extern SPIPlanPtr ed_plan(EdPlan *p);
+extern int	ed_exec(EdPlan *p, Datum *values, const char *nulls, bool read_only, long count);
+extern Datum ed_copy_result(int row, int col, bool *isnull);
+extern void ed_require_project(int64 project_id);
+extern int	ed_acting_user(bool *isnull);
+extern Datum ed_uuid_datum(pg_uuid_t *uuid);
+extern char *ed_uuid_text(pg_uuid_t *uuid);
+extern pg_uuid_t *ed_parse_uuid(const char *s, bool *ok);
+extern Datum ed_text_array(char **items, int n);
+extern char *ed_query_string_escape(const char *s);
+
+/* request.c: validation of request bodies */
+extern EdJson *ed_parse_body(text *body, const char *what);
+extern void ed_field_error(const char *attr, const char *detail) pg_attribute_noreturn();
+extern char *ed_field_string(EdJson *v, const char *attr, bool allow_null, bool allow_blank,
+							 int max_length);
+extern bool ed_field_bool(EdJson *v, const char *attr);
+extern bool ed_field_choice(EdJson *v, const char *attr, const char *const *choices, char **result);
+extern char **ed_field_string_list(EdJson *v, const char *attr, int max_items, int *n);
+extern int32 ed_field_user_id(EdJson *v, const char *attr);
+extern const char *ed_python_type(const EdJson *v);
+extern char *ed_strip(const char *s);
+
+/* tags.c */
+extern char **ed_normalize_tags(EdJson *list, const char *attr, int *ntags);
+extern int	ed_sort_dedupe(char **items, int n);
+
+/* module.c */
+extern char *ed_base_url;
+extern bool ed_enable_reject_mode;
+
+#endif							/* EVENT_DEFINITIONS_H */

@@ -1,0 +1,423 @@
+/*-------------------------------------------------------------------------
+ *
+ * list.c
+ *	  GET /event_definitions/: filters, ordering and the paginated page.
+ *
+ * The filters and the ordering are turned into one WHERE clause and one
+ * ORDER BY from a fixed vocabulary; every value travels as a parameter.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "fmgr.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+
+#include "definitions.h"
+#include "event_definitions.h"
+
+#define LIST_MAX_PARAMS 64
+
+/* The query being built: its WHERE clause and its parameters. */
+typedef struct ListQuery
+{
+	StringInfoData where;
+	StringInfoData order;
+	int			nparams;
+	Oid			types[LIST_MAX_PARAMS];
+	Datum		values[LIST_MAX_PARAMS];
+} ListQuery;
+
+/* The request's parameters as PostHog's query string would carry them. */
+typedef struct ListLinkParams
+{
+	const char *event_type;
+	bool		exclude_hidden;
+	bool		exclude_stale;
+	const char *excluded_properties;
+	int64		limit;
+	const char *names;
+	int64		offset;
+	const char *ordering;
+	const char *search;
+	const char *tags;
+} ListLinkParams;
+
+/*
+ * Add a parameter; returns its number.
+ */
+static int
+AddParam(ListQuery *q, Oid type, Datum value)
+{
+	if (q->nparams >= LIST_MAX_PARAMS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many list filters"),
+				 errdetail("At most %d filter values are accepted.", LIST_MAX_PARAMS)));
+	q->types[q->nparams] = type;
+	q->values[q->nparams] = value;
+	return ++q->nparams;
+}
+
+/*
+ * Names from a JSON list: strings as they are, numbers as their text,
+ * anything else ignored.
+ */
+static char **
+JsonNameList(EdJson *v, int *n)
+{
+	char	  **items = palloc(sizeof(char *) * Max(v->len, 1));
+	int			i;
+
+	*n = 0;
+	for (i = 0; i < v->len; i++)
+	{
+		EdJson	   *item = v->items[i];
+
+		if (item->type == EDJ_STRING)
+			items[(*n)++] = item->str;
+		else if (item->type == EDJ_INTEGER)
+			items[(*n)++] = psprintf(INT64_FORMAT, item->ival);
+	}
+	return items;
+}
+
+/*
+ * Split s on sep, dropping empty pieces.
+ */
+static char **
+SplitNonEmpty(const char *s, char sep, int *n)
+{
+	char	   *copy = pstrdup(s);
+	int			cap = 1;
+	char	  **items;
+	char	   *p;
+	char	   *start;
+
+	for (p = copy; *p; p++)
+		if (*p == sep)
+			cap++;
+	items = palloc(sizeof(char *) * cap);
+	*n = 0;
+	start = copy;
+	for (p = copy;; p++)
+	{
+		if (*p == sep || *p == '\0')
+		{
+			bool		end = (*p == '\0');
+
+			*p = '\0';
+			if (*start != '\0')
+				items[(*n)++] = start;
+			if (end)
+				break;
+			start = p + 1;
+		}
+	}
+	return items;
+}
+
+/*
+ * Append one ordering item; returns false for a field PostHog ignores.
+ */
+static bool
+AppendOrdering(StringInfo order, const char *item, bool *has_name)
+{
+	bool		desc = (item[0] == '-');
+	const char *field = desc ? item + 1 : item;
+	const char *expr;
+
+	if (strcmp(field, "name") == 0)
+	{
+		appendStringInfo(order, "%sd.name %s", order->len ? ", " : "", desc ? "DESC" : "ASC");
+		*has_name = true;
+		return true;
+	}
+	if (strcmp(field, "last_seen_at") == 0)
+		expr = "d.last_seen_at";
+	else if (strcmp(field, "last_seen_at::date") == 0)
+		expr = "d.last_seen_date";
+	else if (strcmp(field, "created_at") == 0)
+		expr = "d.created_at";
+	else if (strcmp(field, "created_at::date") == 0)
+		expr = "(pg_catalog.timezone('UTC', d.created_at))::date";
+	else
+		return false;
+	appendStringInfo(order, "%s%s %s", order->len ? ", " : "", expr,
+					 desc ? "DESC NULLS LAST" : "ASC NULLS FIRST");
+	return true;
+}
+
+/*
+ * One key=value of a page link.
+ */
+static void
+AppendLinkParam(StringInfo buf, const char *key, const char *value)
+{
+	appendStringInfo(buf, "%c%s=%s", buf->len == 0 ? '?' : '&', key, ed_query_string_escape(value));
+}
+
+/*
+ * A page link: the request's parameters sorted by key, as Django REST
+ * framework re-encodes them, with offset replaced (or dropped when < 0),
+ * behind event_definitions.base_url when that is set.
+ */
+static char *
+BuildLink(ListLinkParams *p, int64 project_id, int64 offset)
+{
+	StringInfoData qs;
+	StringInfoData url;
+
+	initStringInfo(&qs);
+	if (p->event_type)
+		AppendLinkParam(&qs, "event_type", p->event_type);
+	if (p->exclude_hidden)
+		AppendLinkParam(&qs, "exclude_hidden", "true");
+	if (p->exclude_stale)
+		AppendLinkParam(&qs, "exclude_stale", "true");
+	if (p->excluded_properties)
+		AppendLinkParam(&qs, "excluded_properties", p->excluded_properties);
+	AppendLinkParam(&qs, "limit", psprintf(INT64_FORMAT, p->limit));
+	if (p->names)
+		AppendLinkParam(&qs, "names", p->names);
+	if (offset >= 0)
+		AppendLinkParam(&qs, "offset", psprintf(INT64_FORMAT, offset));
+	if (p->ordering)
+		AppendLinkParam(&qs, "ordering", p->ordering);
+	if (p->search)
+		AppendLinkParam(&qs, "search", p->search);
+	if (p->tags)
+		AppendLinkParam(&qs, "tags", p->tags);
+
+	initStringInfo(&url);
+	if (ed_base_url && ed_base_url[0])
+	{
+		const char *mark = strstr(ed_base_url, "{project_id}");
+
+		if (mark)
+		{
+			appendBinaryStringInfo(&url, ed_base_url, mark - ed_base_url);
+			appendStringInfo(&url, INT64_FORMAT "%s", project_id, mark + strlen("{project_id}"));
+		}
+		else
+			appendStringInfoString(&url, ed_base_url);
+	}
+	appendBinaryStringInfo(&url, qs.data, qs.len);
+	return url.data;
+}
+
+/*
+ * Text of an optional text argument, or NULL.
+ */
+static char *
+OptionalText(FunctionCallInfo fcinfo, int argno)
+{
+	if (PG_ARGISNULL(argno))
+		return NULL;
+	return text_to_cstring(PG_GETARG_TEXT_PP(argno));
+}
+
+PG_FUNCTION_INFO_V1(ed_list_event_definitions);
+
+/*
+ * list_event_definitions(project_id, limit, offset, search, event_type,
+ * ordering, exclude_hidden, excluded_properties, names, tags, exclude_stale)
+ */
+Datum
+ed_list_event_definitions(PG_FUNCTION_ARGS)
+{
+	int64		project_id = ed_project_arg(fcinfo);
+	int64		limit = PG_ARGISNULL(1) ? 100 : PG_GETARG_INT32(1);
+	int64		offset = PG_ARGISNULL(2) ? 0 : PG_GETARG_INT32(2);
+	char	   *search = OptionalText(fcinfo, 3);
+	char	   *event_type = OptionalText(fcinfo, 4);
+	char	   *ordering = OptionalText(fcinfo, 5);
+	bool		exclude_hidden = PG_ARGISNULL(6) ? false : PG_GETARG_BOOL(6);
+	char	   *excluded_properties = OptionalText(fcinfo, 7);
+	char	   *names = OptionalText(fcinfo, 8);
+	char	   *tags = OptionalText(fcinfo, 9);
+	bool		exclude_stale = PG_ARGISNULL(10) ? false : PG_GETARG_BOOL(10);
+	ListQuery	q;
+	ListLinkParams link;
+	bool		has_search = false;
+	bool		explicit_order = false;
+	bool		has_name = false;
+	StringInfoData sql;
+	int			limit_param,
+				offset_param;
+	int64		count;
+	char	   *next = NULL;
+	char	   *previous = NULL;
+	int			next_param,
+				previous_param,
+				count_param;
+	char		nulls[LIST_MAX_PARAMS];
+	bool		isnull;
+	Datum		result;
+	int			i,
+				n;
+	char	  **items;
+
+	if (limit < 1)
+		ed_field_error("limit", "Ensure this value is greater than or equal to 1.");
+	if (offset < 0)
+		ed_field_error("offset", "Ensure this value is greater than or equal to 0.");
+
+	memset(&link, 0, sizeof(link));
+	memset(&q, 0, sizeof(q));
+	initStringInfo(&q.where);
+	initStringInfo(&q.order);
+	link.limit = limit;
+
+	SPI_connect();
+	ed_require_project(project_id);
+
+	appendStringInfo(&q.where, "d.project_id = $%d", AddParam(&q, INT8OID, Int64GetDatum(project_id)));
+
+	/* search: every space-separated term, case-insensitively, anywhere */
+	if (search)
+	{
+		link.search = search;
+		items = SplitNonEmpty(search, ' ', &n);
+		for (i = 0; i < n; i++)
+			appendStringInfo(&q.where,
+							 " AND d.name COLLATE \"default\" OPERATOR(pg_catalog.~~*)"
+							 " pg_catalog.concat('%%', $%d::text, '%%')",
+							 AddParam(&q, TEXTOID, CStringGetTextDatum(items[i])));
+		has_search = ed_strip(search)[0] != '\0';
+	}
+
+	if (event_type && strcmp(event_type, "event") != 0)
+	{
+		link.event_type = event_type;
+		if (strcmp(event_type, "event_custom") == 0)
+			appendStringInfoString(&q.where, " AND NOT pg_catalog.starts_with(d.name, '$')");
+		else if (strcmp(event_type, "event_posthog") == 0)
+			appendStringInfoString(&q.where, " AND pg_catalog.starts_with(d.name, '$')");
+		else if (strcmp(event_type, "all") != 0 && strcmp(event_type, "action_event") != 0)
+			ed_field_error("event_type", "Not a valid event type. Use one of: event, event_custom, event_posthog.");
+	}
+
+	if (exclude_hidden)
+	{
+		link.exclude_hidden = true;
+		appendStringInfoString(&q.where, " AND d.hidden IS NOT TRUE");
+	}
+
+	if (excluded_properties)
+	{
+		EdJson	   *v = ed_json_parse(excluded_properties, strlen(excluded_properties), "excluded_properties");
+
+		link.excluded_properties = excluded_properties;
+		if (v->type != EDJ_ARRAY)
+			ed_field_error("excluded_properties",
+						   psprintf("Expected a list of items but got type \"%s\".", ed_python_type(v)));
+		items = JsonNameList(v, &n);
+		if (n > 0)
+			appendStringInfo(&q.where, " AND NOT (d.name OPERATOR(pg_catalog.=) ANY ($%d::text[]))",
+							 AddParam(&q, TEXTARRAYOID, ed_text_array(items, n)));
+	}
+
+	if (names)
+	{
+		link.names = names;
+		items = SplitNonEmpty(names, ',', &n);
+		n = ed_sort_dedupe(items, n);
+		if (n > 0)
+			appendStringInfo(&q.where, " AND d.name OPERATOR(pg_catalog.=) ANY ($%d::text[])",
+							 AddParam(&q, TEXTARRAYOID, ed_text_array(items, n)));
+	}
+
+	/* tags: rows carrying any of the listed tags; a non-list is ignored */
+	if (tags)
+	{
+		EdJson	   *v = ed_json_parse(tags, strlen(tags), "tags");
+
+		link.tags = tags;
+		if (v->type == EDJ_ARRAY)
+		{
+			char	  **tagv = palloc(sizeof(char *) * Max(v->len, 1));
+
+			n = 0;
+			for (i = 0; i < v->len; i++)
+				if (v->items[i]->type == EDJ_STRING)
+					tagv[n++] = v->items[i]->str;
+			if (n > 0)
+				appendStringInfo(&q.where, " AND d.tags OPERATOR(pg_catalog.&&) $%d::text[]",
+								 AddParam(&q, TEXTARRAYOID, ed_text_array(tagv, n)));
+		}
+	}
+
+	if (exclude_stale)
+	{
+		link.exclude_stale = true;
+		appendStringInfoString(&q.where,
+							   " AND (d.last_seen_at IS NULL OR d.last_seen_at OPERATOR(pg_catalog.>)"
+							   " pg_catalog.now() OPERATOR(pg_catalog.-) '30 days'::interval)");
+	}
+
+	/* ordering: known fields in request order, then name as tiebreaker */
+	if (ordering)
+	{
+		link.ordering = ordering;
+		items = SplitNonEmpty(ordering, ',', &n);
+		for (i = 0; i < n; i++)
+			if (AppendOrdering(&q.order, ed_strip(items[i]), &has_name))
+				explicit_order = true;
+	}
+	if (!explicit_order)
+	{
+		if (has_search)
+			appendStringInfoString(&q.order, "pg_catalog.char_length(d.name) ASC, ");
+		appendStringInfoString(&q.order, "d.last_seen_date DESC NULLS LAST, d.name ASC");
+	}
+	else if (!has_name)
+		appendStringInfoString(&q.order, ", d.name ASC");
+
+	/* count */
+	initStringInfo(&sql);
+	appendStringInfo(&sql,
+					 "SELECT pg_catalog.count(*) FROM event_definitions_private.event_definitions d WHERE %s",
+					 q.where.data);
+	memset(nulls, ' ', sizeof(nulls));
+	if (SPI_execute_with_args(sql.data, q.nparams, q.types, q.values, nulls, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not count event definitions");
+	count = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+
+	link.offset = offset;
+	if (offset + limit < count)
+		next = BuildLink(&link, project_id, offset + limit);
+	if (offset > 0)
+		previous = BuildLink(&link, project_id, offset - limit <= 0 ? -1 : offset - limit);
+
+	limit_param = AddParam(&q, INT8OID, Int64GetDatum(limit));
+	offset_param = AddParam(&q, INT8OID, Int64GetDatum(offset));
+	count_param = AddParam(&q, INT8OID, Int64GetDatum(count));
+	next_param = AddParam(&q, TEXTOID, next ? CStringGetTextDatum(next) : (Datum) 0);
+	if (next == NULL)
+		nulls[next_param - 1] = 'n';
+	previous_param = AddParam(&q, TEXTOID, previous ? CStringGetTextDatum(previous) : (Datum) 0);
+	if (previous == NULL)
+		nulls[previous_param - 1] = 'n';
+
+	resetStringInfo(&sql);
+	appendStringInfo(&sql,
+					 "SELECT pg_catalog.jsonb_build_object("
+					 " 'count', $%d, 'next', $%d, 'previous', $%d, 'results',"
+					 " COALESCE((SELECT pg_catalog.jsonb_agg("
+					 "   pg_catalog.to_jsonb(v) OPERATOR(pg_catalog.-) 'project_id'::text ORDER BY p.ord)"
+					 "  FROM (SELECT d.id, pg_catalog.row_number() OVER (ORDER BY %s) AS ord"
+					 "        FROM event_definitions_private.event_definitions d WHERE %s"
+					 "        ORDER BY %s LIMIT $%d OFFSET $%d) p"
+					 "  JOIN event_definitions.event_definitions v ON v.project_id = $1 AND v.id = p.id),"
+					 " '[]'::jsonb))",
+					 count_param, next_param, previous_param,
+					 q.order.data, q.where.data, q.order.data, limit_param, offset_param);
+	if (SPI_execute_with_args(sql.data, q.nparams, q.types, q.values, nulls, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not list event definitions");
+	result = ed_copy_result(0, 1, &isnull);
+	SPI_finish();
+	PG_RETURN_DATUM(result);
+}

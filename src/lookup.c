@@ -1,0 +1,198 @@
+/*-------------------------------------------------------------------------
+ *
+ * lookup.c
+ *	  Read paths by name: by_name, promoted_properties, metrics, and the
+ *	  usage counter that metrics reads.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "fmgr.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+
+#include "definitions.h"
+#include "event_definitions.h"
+
+PG_FUNCTION_INFO_V1(ed_event_definition_by_name);
+
+/*
+ * event_definition_by_name(project_id, name): exact, case-sensitive.
+ */
+Datum
+ed_event_definition_by_name(PG_FUNCTION_ARGS)
+{
+	static EdPlan plan = {
+		"SELECT pg_catalog.to_jsonb(v) OPERATOR(pg_catalog.-) 'project_id'::text"
+		" FROM event_definitions.event_definitions v"
+		" WHERE v.project_id = $1 AND v.name = $2",
+		2, {INT8OID, TEXTOID}
+	};
+	int64		project_id = ed_project_arg(fcinfo);
+	Datum		values[2];
+	bool		isnull;
+	Datum		result;
+
+	if (PG_ARGISNULL(1) || VARSIZE_ANY_EXHDR(PG_GETARG_TEXT_PP(1)) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_ED_VALIDATION),
+				 errmsg("query parameter \"name\" is required"),
+				 errdetail("Query parameter 'name' is required"),
+				 err_generic_string(PG_DIAG_COLUMN_NAME, "name")));
+
+	values[0] = Int64GetDatum(project_id);
+	values[1] = PG_GETARG_DATUM(1);
+	SPI_connect();
+	if (ed_exec(&plan, values, NULL, true, 1) == 0)
+	{
+		char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(1));
+
+		ereport(ERROR,
+				(errcode(ERRCODE_ED_NOT_FOUND),
+				 errmsg("event definition with name '%s' not found", name),
+				 errdetail("Event definition with name '%s' not found", name)));
+	}
+	result = ed_copy_result(0, 1, &isnull);
+	SPI_finish();
+	PG_RETURN_DATUM(result);
+}
+
+PG_FUNCTION_INFO_V1(ed_promoted_properties);
+
+/*
+ * promoted_properties(project_id, names): {"promoted_properties": {event:
+ * property}} for the definitions with a non-empty promoted property,
+ * limited to names when any non-blank name is given.
+ */
+Datum
+ed_promoted_properties(PG_FUNCTION_ARGS)
+{
+	static EdPlan all_plan = {
+		"SELECT pg_catalog.jsonb_build_object('promoted_properties', COALESCE("
+		"  pg_catalog.jsonb_object_agg(d.name, d.promoted_property), '{}'::jsonb))"
+		" FROM event_definitions_private.event_definitions d"
+		" WHERE d.project_id = $1 AND d.promoted_property IS NOT NULL"
+		"  AND d.promoted_property OPERATOR(pg_catalog.<>) ''",
+		1, {INT8OID}
+	};
+	static EdPlan names_plan = {
+		"SELECT pg_catalog.jsonb_build_object('promoted_properties', COALESCE("
+		"  pg_catalog.jsonb_object_agg(d.name, d.promoted_property), '{}'::jsonb))"
+		" FROM event_definitions_private.event_definitions d"
+		" WHERE d.project_id = $1 AND d.name OPERATOR(pg_catalog.=) ANY ($2)"
+		"  AND d.promoted_property IS NOT NULL AND d.promoted_property OPERATOR(pg_catalog.<>) ''",
+		2, {INT8OID, TEXTARRAYOID}
+	};
+	int64		project_id = ed_project_arg(fcinfo);
+	Datum		values[2];
+	int			nnames = 0;
+	bool		isnull;
+	Datum		result;
+
+	values[0] = Int64GetDatum(project_id);
+	if (!PG_ARGISNULL(1))
+	{
+		ArrayType  *array = PG_GETARG_ARRAYTYPE_P(1);
+		Datum	   *elems;
+		bool	   *elem_nulls;
+		int			n,
+					i;
+		char	  **names;
+
+		if (ARR_NDIM(array) > 1)
+			ereport(ERROR,
+					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+					 errmsg("names must be a one-dimensional array")));
+		deconstruct_array(array, TEXTOID, -1, false, TYPALIGN_INT, &elems, &elem_nulls, &n);
+		names = palloc(sizeof(char *) * Max(n, 1));
+		for (i = 0; i < n; i++)
+		{
+			if (!elem_nulls[i] && VARSIZE_ANY_EXHDR(DatumGetPointer(elems[i])) > 0)
+				names[nnames++] = TextDatumGetCString(elems[i]);
+		}
+		nnames = ed_sort_dedupe(names, nnames);
+		if (nnames > 0)
+			values[1] = ed_text_array(names, nnames);
+	}
+
+	SPI_connect();
+	ed_require_project(project_id);
+	ed_exec(nnames > 0 ? &names_plan : &all_plan, values, NULL, true, 1);
+	result = ed_copy_result(0, 1, &isnull);
+	SPI_finish();
+	PG_RETURN_DATUM(result);
+}
+
+PG_FUNCTION_INFO_V1(ed_event_definition_metrics);
+
+/*
+ * event_definition_metrics(project_id, id): {"query_usage_30_day": n}, the
+ * usage recorded for the event's name over the last 30 days.
+ */
+Datum
+ed_event_definition_metrics(PG_FUNCTION_ARGS)
+{
+	static EdPlan plan = {
+		"SELECT pg_catalog.jsonb_build_object('query_usage_30_day', COALESCE(("
+		"  SELECT pg_catalog.sum(u.count) FROM event_definitions_private.event_usage u"
+		"  WHERE u.project_id = d.project_id AND u.event_name = d.name"
+		"   AND u.day OPERATOR(pg_catalog.>=) (pg_catalog.now() OPERATOR(pg_catalog.-) '30 days'::interval)::date),"
+		"  0))"
+		" FROM event_definitions_private.event_definitions d"
+		" WHERE d.project_id = $1 AND d.id = $2",
+		2, {INT8OID, UUIDOID}
+	};
+	int64		project_id = ed_project_arg(fcinfo);
+	Datum		values[2];
+	bool		isnull;
+	Datum		result;
+
+	values[0] = Int64GetDatum(project_id);
+	values[1] = ed_id_arg(fcinfo, 1);
+	SPI_connect();
+	if (ed_exec(&plan, values, NULL, true, 1) == 0)
+		ed_definition_not_found();
+	result = ed_copy_result(0, 1, &isnull);
+	SPI_finish();
+	PG_RETURN_DATUM(result);
+}
+
+PG_FUNCTION_INFO_V1(ed_record_event_usage);
+
+/*
+ * record_event_usage(project_id, event_name, count, day): add to the day's
+ * usage count of an event name.
+ */
+Datum
+ed_record_event_usage(PG_FUNCTION_ARGS)
+{
+	static EdPlan plan = {
+		"INSERT INTO event_definitions_private.event_usage AS u (project_id, event_name, day, count)"
+		" VALUES ($1, $2, $3, $4)"
+		" ON CONFLICT (project_id, event_name, day)"
+		" DO UPDATE SET count = u.count OPERATOR(pg_catalog.+) EXCLUDED.count",
+		4, {INT8OID, TEXTOID, DATEOID, INT8OID}
+	};
+	int64		project_id = ed_project_arg(fcinfo);
+	Datum		values[4];
+
+	if (PG_ARGISNULL(1) || VARSIZE_ANY_EXHDR(PG_GETARG_TEXT_PP(1)) == 0)
+		ed_field_error("event_name", "This field may not be blank.");
+	if (PG_ARGISNULL(2) || PG_GETARG_INT32(2) < 0)
+		ed_field_error("count", "Ensure this value is greater than or equal to 0.");
+	if (PG_ARGISNULL(3))
+		ed_field_error("day", "This field may not be null.");
+
+	values[0] = Int64GetDatum(project_id);
+	values[1] = PG_GETARG_DATUM(1);
+	values[2] = PG_GETARG_DATUM(3);
+	values[3] = Int64GetDatum((int64) PG_GETARG_INT32(2));
+	SPI_connect();
+	ed_require_project(project_id);
+	ed_exec(&plan, values, NULL, false, 0);
+	SPI_finish();
+	PG_RETURN_VOID();
+}

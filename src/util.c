@@ -1,0 +1,195 @@
+/*-------------------------------------------------------------------------
+ *
+ * util.c
+ *	  SPI plans, project access, UUIDs and arrays shared by the modules.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/datum.h"
+
+#include "event_definitions.h"
+
+/*
+ * Prepare a plan on first use in this backend and keep it.  Kept plans are
+ * revalidated by PostgreSQL after DDL, so they survive an upgrade.
+ */
+SPIPlanPtr
+ed_plan(EdPlan *p)
+{
+	if (p->plan == NULL)
+	{
+		SPIPlanPtr	plan = SPI_prepare(p->sql, p->nargs, p->argtypes);
+
+		if (plan == NULL)
+			elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+		if (SPI_keepplan(plan) != 0)
+			elog(ERROR, "SPI_keepplan failed");
+		p->plan = plan;
+	}
+	return p->plan;
+}
+
+/*
+ * Run a kept plan; returns SPI_processed.  read_only is true for the STABLE
+ * entry points, so they see the calling query's snapshot.
+ */
+int
+ed_exec(EdPlan *p, Datum *values, const char *nulls, bool read_only, long count)
+{
+	int			rc = SPI_execute_plan(ed_plan(p), values, nulls, read_only, count);
+
+	if (rc < 0)
+		elog(ERROR, "SPI_execute_plan failed: %s", SPI_result_code_string(rc));
+	return (int) SPI_processed;
+}
+
+/*
+ * A column of the last result, copied into the upper executor context so it
+ * outlives SPI_finish.
+ */
+Datum
+ed_copy_result(int row, int col, bool *isnull)
+{
+	TupleDesc	tupdesc = SPI_tuptable->tupdesc;
+	Datum		value = SPI_getbinval(SPI_tuptable->vals[row], tupdesc, col, isnull);
+	Form_pg_attribute attr = TupleDescAttr(tupdesc, col - 1);
+
+	if (*isnull)
+		return (Datum) 0;
+	return SPI_datumTransfer(value, attr->attbyval, attr->attlen);
+}
+
+/*
+ * ERROR with PT404 unless the project exists and the acting user may see it.
+ * A project the caller cannot see answers exactly like a missing one.
+ */
+void
+ed_require_project(int64 project_id)
+{
+	static EdPlan plan = {
+		"SELECT 1 FROM event_definitions_private.projects WHERE project_id = $1",
+		1, {INT8OID}
+	};
+	Datum		values[1] = {Int64GetDatum(project_id)};
+
+	if (ed_exec(&plan, values, NULL, true, 1) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_ED_NOT_FOUND),
+				 errmsg("project %lld not found", (long long) project_id),
+				 errdetail("Not found.")));
+}
+
+/*
+ * The acting user's id (see acting_user_id() in the SQL script).
+ */
+int
+ed_acting_user(bool *isnull)
+{
+	static EdPlan plan = {"SELECT event_definitions_private.acting_user_id()", 0, {0}};
+
+	ed_exec(&plan, NULL, NULL, true, 1);
+	return DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, isnull));
+}
+
+/*
+ * A uuid Datum for a parsed uuid.
+ */
+Datum
+ed_uuid_datum(pg_uuid_t *uuid)
+{
+	return UUIDPGetDatum(uuid);
+}
+
+/*
+ * Canonical lower-case hyphenated text of a uuid.
+ */
+char *
+ed_uuid_text(pg_uuid_t *uuid)
+{
+	return DatumGetCString(DirectFunctionCall1(uuid_out, UUIDPGetDatum(uuid)));
+}
+
+/*
+ * Parse a uuid in any form PostgreSQL's uuid type accepts (upper or lower
+ * case, optional braces, hyphens after any group of four digits), without
+ * raising an error: *ok tells whether it parsed.
+ */
+pg_uuid_t *
+ed_parse_uuid(const char *s, bool *ok)
+{
+	pg_uuid_t  *uuid = palloc(sizeof(pg_uuid_t));
+	const char *src = s;
+	bool		braces = false;
+	int			i;
+
+	*ok = false;
+	if (src[0] == '{')
+	{
+		braces = true;
+		src++;
+	}
+	for (i = 0; i < UUID_LEN; i++)
+	{
+		char		str_buf[3];
+
+		if (src[0] == '\0' || src[1] == '\0' ||
+			!isxdigit((unsigned char) src[0]) || !isxdigit((unsigned char) src[1]))
+			return uuid;
+		memcpy(str_buf, src, 2);
+		str_buf[2] = '\0';
+		uuid->data[i] = (unsigned char) strtoul(str_buf, NULL, 16);
+		src += 2;
+		if (src[0] == '-' && (i % 2) == 1 && i < UUID_LEN - 1)
+			src++;
+	}
+	if (braces)
+	{
+		if (*src != '}')
+			return uuid;
+		src++;
+	}
+	*ok = (*src == '\0');
+	return uuid;
+}
+
+/*
+ * A text[] Datum from C strings.
+ */
+Datum
+ed_text_array(char **items, int n)
+{
+	Datum	   *elems = palloc(sizeof(Datum) * Max(n, 1));
+	int			i;
+
+	for (i = 0; i < n; i++)
+		elems[i] = CStringGetTextDatum(items[i]);
+	return PointerGetDatum(construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+/*
+ * Escape a query-string value as Python's urlencode does (quote_plus).
+ */
+char *
+ed_query_string_escape(const char *s)
+{
+	StringInfoData buf;
+	const unsigned char *p;
+
+	initStringInfo(&buf);
+	for (p = (const unsigned char *) s; *p; p++)
+	{
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+			(*p >= '0' && *p <= '9') || *p == '_' || *p == '.' || *p == '-' || *p == '~')
+			appendStringInfoChar(&buf, (char) *p);
+		else if (*p == ' ')
+			appendStringInfoChar(&buf, '+');
+		else
+			appendStringInfo(&buf, "%%%02X", *p);
+	}
+	return buf.data;
+}
