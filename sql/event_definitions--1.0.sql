@@ -522,6 +522,27 @@ LANGUAGE C STABLE;
 COMMENT ON FUNCTION event_definitions.promoted_properties(bigint, text[]) IS
 	'GET /event_definitions/promoted_properties/: {"promoted_properties": {event: property}} for non-empty values';
 
+CREATE FUNCTION event_definitions.event_definitions_typescript(project_id bigint)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'ed_event_definitions_typescript'
+LANGUAGE C STABLE;
+COMMENT ON FUNCTION event_definitions.event_definitions_typescript(bigint) IS
+	'GET /event_definitions/typescript/: {content, event_count, schema_hash, generator_version} for posthog-js';
+
+CREATE FUNCTION event_definitions.event_definitions_python(project_id bigint)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'ed_event_definitions_python'
+LANGUAGE C STABLE;
+COMMENT ON FUNCTION event_definitions.event_definitions_python(bigint) IS
+	'GET /event_definitions/python/: {content, event_count, schema_hash, generator_version} for posthog-python';
+
+CREATE FUNCTION event_definitions.event_definitions_golang(project_id bigint)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'ed_event_definitions_golang'
+LANGUAGE C STABLE;
+COMMENT ON FUNCTION event_definitions.event_definitions_golang(bigint) IS
+	'GET /event_definitions/golang/: {content, event_count, schema_hash, generator_version} for posthog-go';
+
 CREATE FUNCTION event_definitions.create_property_group(project_id bigint, body json)
 RETURNS jsonb
 AS 'MODULE_PATHNAME', 'ed_create_property_group'
@@ -621,7 +642,10 @@ GRANT EXECUTE ON FUNCTION
 	event_definitions.event_definition_by_name(bigint, text),
 	event_definitions.promoted_properties(bigint, text[]),
 	event_definitions.retrieve_property_group(bigint, uuid),
-	event_definitions.list_property_groups(bigint)
+	event_definitions.list_property_groups(bigint),
+	event_definitions.event_definitions_typescript(bigint),
+	event_definitions.event_definitions_python(bigint),
+	event_definitions.event_definitions_golang(bigint)
 TO event_definitions_reader;
 
 GRANT INSERT, UPDATE, DELETE ON

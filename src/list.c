@@ -355,7 +355,7 @@ ed_list_event_definitions(PG_FUNCTION_ARGS)
 		link.exclude_stale = true;
 		appendStringInfoString(&q.where,
 							   " AND (d.last_seen_at IS NULL OR d.last_seen_at OPERATOR(pg_catalog.>)"
-							   " pg_catalog.now() OPERATOR(pg_catalog.-) '30 days'::interval)");
+							   " (pg_catalog.now() OPERATOR(pg_catalog.-) '30 days'::interval))");
 	}
 
 	/* ordering: known fields in request order, then name as tiebreaker */

@@ -300,6 +300,9 @@ ed_field_user_id(EdJson *v, const char *attr)
 		if (v->str[0] != '\0' && *end == '\0' && errno == 0 &&
 			val >= PG_INT32_MIN && val <= PG_INT32_MAX)
 			return (int32) val;
+		/* Django cannot make an integer of it: DRF answers incorrect_type */
+		if (v->str[0] == '\0' || *end != '\0')
+			ed_field_error(attr, "Incorrect type. Expected pk value, received str.");
 		ed_field_error(attr, psprintf("Invalid pk \"%s\" - object does not exist.", v->str));
 	}
 	if (v->type == EDJ_INTEGER)

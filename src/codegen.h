@@ -1,0 +1,59 @@
+/*-------------------------------------------------------------------------
+ *
+ * codegen.h
+ *	  The schema snapshot the code generators read, and their shared
+ *	  helpers.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef CODEGEN_H
+#define CODEGEN_H
+
+#include "lib/stringinfo.h"
+
+#define ED_GENERATOR_VERSION "1.0.0"
+
+typedef struct CodegenProperty
+{
+	char	   *name;
+	char	   *type;			/* String, Numeric, Boolean, DateTime, Object, Array */
+	bool		required;
+} CodegenProperty;
+
+typedef struct CodegenEvent
+{
+	char	   *name;
+	int			nprops;			/* every property of every attached group */
+	CodegenProperty *props;		/* by name, then type, then required */
+	int			nfields;		/* the same, one per name (required wins) */
+	CodegenProperty *fields;
+} CodegenEvent;
+
+typedef struct CodegenSchema
+{
+	int			nevents;
+	CodegenEvent *events;		/* by name, code point order */
+	char	   *generated_at;	/* transaction start, local time, isoformat */
+	bool		has_datetime;
+} CodegenSchema;
+
+/* A growable set of identifiers, for the uniqueness rules. */
+typedef struct NameSet
+{
+	int			n;
+	int			cap;
+	char	  **names;
+} NameSet;
+
+extern bool nameset_contains(NameSet *set, const char *name);
+extern void nameset_add(NameSet *set, const char *name);
+extern char *nameset_unique(NameSet *set, const char *base, const char *sep);
+
+extern char *codegen_literal(const char *s);
+extern char **codegen_split_alnum(const char *s, int *nparts);
+
+extern void codegen_typescript(CodegenSchema *schema, StringInfo out);
+extern void codegen_python(CodegenSchema *schema, StringInfo out);
+extern void codegen_golang(CodegenSchema *schema, StringInfo out);
+
+#endif							/* CODEGEN_H */
