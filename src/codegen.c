@@ -82,6 +82,13 @@ codegen_literal(const char *s)
 	return buf.data;
 }
 
+/* [0-9A-Za-z], whatever the server's LC_CTYPE says about other bytes */
+static inline bool
+IsAsciiAlnum(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
 /*
  * The runs of ASCII letters and digits in s, in order.
  */
@@ -97,10 +104,10 @@ codegen_split_alnum(const char *s, int *nparts)
 	{
 		int			start;
 
-		while (i < len && !isalnum((unsigned char) s[i]))
+		while (i < len && !IsAsciiAlnum((unsigned char) s[i]))
 			i++;
 		start = i;
-		while (i < len && isalnum((unsigned char) s[i]))
+		while (i < len && IsAsciiAlnum((unsigned char) s[i]))
 			i++;
 		if (i > start)
 			parts[(*nparts)++] = pnstrdup(s + start, i - start);
@@ -181,14 +188,17 @@ LoadSchema(int64 project_id, CodegenSchema *schema)
 			p->name = prop;
 			p->type = SPI_getvalue(tuple, tupdesc, 3);
 			p->required = DatumGetBool(SPI_getbinval(tuple, tupdesc, 4, &isnull));
-			if (strcmp(p->type, "DateTime") == 0)
-				schema->has_datetime = true;
 
 			/* one field per name: the first type, required if any group requires it */
 			if (event->nfields > 0 && strcmp(event->fields[event->nfields - 1].name, prop) == 0)
 				event->fields[event->nfields - 1].required |= p->required;
 			else
+			{
 				event->fields[event->nfields++] = *p;
+				/* only the merged fields are typed in the output (Go must use "time") */
+				if (strcmp(p->type, "DateTime") == 0)
+					schema->has_datetime = true;
+			}
 		}
 	}
 }

@@ -390,6 +390,12 @@ codegen_golang(CodegenSchema *schema, StringInfo out)
 	}
 	if (schema->nevents > 0)
 		appendStringInfoChar(out, '\n');
+	else
+		/* Go rejects an unused import */
+		appendStringInfoString(out,
+							   "// This project has no events yet; this keeps the import used.\n"
+							   "var _ posthog.Capture\n"
+							   "\n");
 	appendStringInfoString(out,
 						   "// USAGE GUIDE:\n"
 						   "//\n"
