@@ -387,6 +387,32 @@ $$;
 COMMENT ON FUNCTION event_definitions_private.property_group_snapshot(bigint, uuid) IS
 	'The logged fields of a property group, for activity-log diffs';
 
+-- The change feed: one NOTIFY event_definitions per activity-log entry, sent
+-- at commit (never for rolled-back work).  The payload names the changed
+-- fields, not their values, so it stays far below the 8000-byte limit.
+CREATE FUNCTION event_definitions_private.notify_change() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	PERFORM pg_catalog.pg_notify('event_definitions', pg_catalog.json_build_object(
+		'project_id', NEW.project_id,
+		'scope', NEW.scope,
+		'id', NEW.item_id,
+		'name', NEW.detail ->> 'name',
+		'action', NEW.activity,
+		'fields', (SELECT COALESCE(pg_catalog.json_agg(c ->> 'field'), '[]'::json)
+				   FROM pg_catalog.jsonb_array_elements(NEW.detail -> 'changes') AS c))::text);
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION event_definitions_private.notify_change() IS
+	'Sends the change feed (LISTEN event_definitions) for each activity-log entry';
+
+CREATE TRIGGER activity_log_notify
+	AFTER INSERT ON event_definitions_private.activity_log
+	FOR EACH ROW EXECUTE FUNCTION event_definitions_private.notify_change();
+
 /*
  * The public API: views.
  */
@@ -543,6 +569,14 @@ LANGUAGE C STABLE;
 COMMENT ON FUNCTION event_definitions.event_definitions_golang(bigint) IS
 	'GET /event_definitions/golang/: {content, event_count, schema_hash, generator_version} for posthog-go';
 
+CREATE FUNCTION event_definitions.ingest_event(project_id bigint, event text, properties jsonb,
+											   "timestamp" timestamptz DEFAULT pg_catalog.now())
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'ed_ingest_event'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION event_definitions.ingest_event(bigint, text, jsonb, timestamptz) IS
+	'Ingestion: upsert the definition (created_at on first sight, last_seen_at forward only) and check the properties against its property groups -> {accepted, violations}';
+
 CREATE FUNCTION event_definitions.create_property_group(project_id bigint, body json)
 RETURNS jsonb
 AS 'MODULE_PATHNAME', 'ed_create_property_group'
@@ -661,6 +695,7 @@ GRANT EXECUTE ON FUNCTION
 	event_definitions.update_event_definition(bigint, uuid, json),
 	event_definitions.delete_event_definition(bigint, uuid),
 	event_definitions.record_event_usage(bigint, text, integer, date),
+	event_definitions.ingest_event(bigint, text, jsonb, timestamptz),
 	event_definitions.bulk_update_tags(bigint, json),
 	event_definitions.bulk_update_verified(bigint, json),
 	event_definitions.create_property_group(bigint, json),
@@ -681,3 +716,6 @@ GRANT EXECUTE ON FUNCTION
 	event_definitions.add_project_member(bigint, integer),
 	event_definitions.remove_project_member(bigint, integer)
 TO event_definitions_admin;
+
+-- PostgREST: pick up the new schema
+NOTIFY pgrst, 'reload schema';

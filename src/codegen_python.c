@@ -6,7 +6,9 @@
  *	  the event's properties, typed (required ones without a default).
  *
  * Identifiers follow PostHog's rules; beyond them, the names self,
- * extra_properties and kwargs are never used for a property parameter.
+ * extra_properties, kwargs, properties, the names of the body's local
+ * annotation (Dict, str, Any) and the SDK's capture keywords (distinct_id,
+ * timestamp, ...) are never used for a property parameter.
  *
  *-------------------------------------------------------------------------
  */
@@ -19,6 +21,11 @@ static const char *const python_keywords[] = {
 	"continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global",
 	"if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise",
 	"return", "try", "while", "with", "yield", NULL
+};
+
+/* the keys of posthog.args.OptionalCaptureArgs */
+static const char *const sdk_kwargs[] = {
+	"distinct_id", "timestamp", "uuid", "groups", "send_feature_flags", "disable_geoip", NULL
 };
 
 /*
@@ -128,7 +135,11 @@ EmitMethod(CodegenEvent *event, const char *method, StringInfo out)
 	nameset_add(&used, "kwargs");
 	nameset_add(&used, "properties");
 	nameset_add(&used, "Dict");
+	nameset_add(&used, "str");
 	nameset_add(&used, "Any");
+	/* nor the keys of OptionalCaptureArgs, which **kwargs takes */
+	for (f = 0; sdk_kwargs[f]; f++)
+		nameset_add(&used, sdk_kwargs[f]);
 	for (f = 0; f < event->nfields; f++)
 		if (event->fields[f].required)
 			params[f] = nameset_unique(&used, PyParamBase(event->fields[f].name), "_");

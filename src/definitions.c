@@ -301,6 +301,7 @@ ed_create_event_definition(PG_FUNCTION_ARGS)
 	if (!found)
 		elog(ERROR, "created event definition is not visible");
 	SPI_finish();
+	ed_set_response_status("201");
 	MemoryContextSwitchTo(callerContext);
 	PG_RETURN_DATUM(result);
 }
@@ -473,5 +474,6 @@ ed_delete_event_definition(PG_FUNCTION_ARGS)
 	if (ed_exec(&plan, values, NULL, false, 0) == 0)
 		ed_definition_not_found();
 	SPI_finish();
+	ed_set_response_status("204");
 	PG_RETURN_VOID();
 }

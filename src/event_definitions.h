@@ -48,6 +48,7 @@ extern char *ed_uuid_text(pg_uuid_t *uuid);
 extern pg_uuid_t *ed_parse_uuid(const char *s, bool *ok);
 extern Datum ed_text_array(char **items, int n);
 extern char *ed_query_string_escape(const char *s);
+extern void ed_set_response_status(const char *status);
 
 /* request.c: validation of request bodies */
 extern EdJson *ed_parse_body(text *body, const char *what);

@@ -295,6 +295,7 @@ ed_create_property_group(PG_FUNCTION_ARGS)
 	LogGroupActivity(project_id, group_id, "created", (Datum) 0, true, after, false);
 	result = RenderGroup(project_id, group_id, false);
 	SPI_finish();
+	ed_set_response_status("201");
 	PG_RETURN_DATUM(result);
 }
 
@@ -411,6 +412,7 @@ ed_delete_property_group(PG_FUNCTION_ARGS)
 		GroupNotFound();
 	LogGroupActivity(project_id, values[1], "deleted", before, false, (Datum) 0, true);
 	SPI_finish();
+	ed_set_response_status("204");
 	PG_RETURN_VOID();
 }
 
@@ -504,6 +506,7 @@ ed_add_event_schema(PG_FUNCTION_ARGS)
 	ed_exec(&plan, values, NULL, false, 1);
 	result = ed_copy_result(0, 1, &isnull);
 	SPI_finish();
+	ed_set_response_status("201");
 	PG_RETURN_DATUM(result);
 }
 
@@ -537,5 +540,6 @@ ed_remove_event_schema(PG_FUNCTION_ARGS)
 				 errmsg("property group is not attached to this event definition"),
 				 errdetail("Not found.")));
 	SPI_finish();
+	ed_set_response_status("204");
 	PG_RETURN_VOID();
 }

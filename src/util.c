@@ -11,6 +11,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
+#include "utils/guc.h"
 
 #include "event_definitions.h"
 
@@ -192,4 +193,19 @@ ed_query_string_escape(const char *s)
 			appendStringInfo(&buf, "%%%02X", *p);
 	}
 	return buf.data;
+}
+
+/*
+ * Tell PostgREST which HTTP status to answer (201 for a create, 204 for a
+ * delete), only when the call comes through PostgREST (request.method is
+ * set); the setting lasts until the end of the transaction.
+ */
+void
+ed_set_response_status(const char *status)
+{
+	const char *method = GetConfigOption("request.method", true, false);
+
+	if (method != NULL && method[0] != '\0')
+		(void) set_config_option("response.status", status, PGC_USERSET, PGC_S_SESSION,
+								 GUC_ACTION_LOCAL, true, 0, false);
 }

@@ -1,0 +1,281 @@
+/*-------------------------------------------------------------------------
+ *
+ * ingest.c
+ *	  ingest_event(): what an ingestion pipeline (or a trigger on an
+ *	  application's events table) calls for every event it sees.
+ *
+ * The definition is upserted (created_at on first sight, last_seen_at
+ * only moved forward), then the event's properties are checked against the
+ * property groups attached to it.  Under enforcement_mode "reject" an
+ * event with violations is not accepted; under "allow" it is, and the
+ * violations are still reported.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "fmgr.h"
+#include "mb/pg_wchar.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+#include "utils/timestamp.h"
+
+#include "definitions.h"
+#include "event_definitions.h"
+
+/*
+ * Read n digits at *p into *value; false if they are not all there.
+ */
+static bool
+ReadDigits(const char **p, int n, int *value)
+{
+	int			i;
+
+	*value = 0;
+	for (i = 0; i < n; i++)
+	{
+		if (!isdigit((unsigned char) (*p)[i]))
+			return false;
+		*value = *value * 10 + ((*p)[i] - '0');
+	}
+	*p += n;
+	return true;
+}
+
+/*
+ * Is s an ISO-8601 date or date-time: YYYY-MM-DD, optionally followed by
+ * 'T' or ' ', HH:MM, optional :SS and fraction, and an optional zone (Z or
+ * +HH, +HHMM, +HH:MM)?
+ */
+static bool
+IsIso8601(const char *s)
+{
+	const char *p = s;
+	int			year,
+				month,
+				day,
+				hour,
+				minute,
+				second = 0;
+
+	if (!ReadDigits(&p, 4, &year) || *p++ != '-' || !ReadDigits(&p, 2, &month) ||
+		*p++ != '-' || !ReadDigits(&p, 2, &day))
+		return false;
+	if (month < 1 || month > 12 || day < 1 || day > 31)
+		return false;
+	if (*p == '\0')
+		return true;
+	if (*p != 'T' && *p != ' ')
+		return false;
+	p++;
+	if (!ReadDigits(&p, 2, &hour) || *p++ != ':' || !ReadDigits(&p, 2, &minute))
+		return false;
+	if (*p == ':')
+	{
+		p++;
+		if (!ReadDigits(&p, 2, &second))
+			return false;
+		if (*p == '.')
+		{
+			p++;
+			if (!isdigit((unsigned char) *p))
+				return false;
+			while (isdigit((unsigned char) *p))
+				p++;
+		}
+	}
+	if (hour > 23 || minute > 59 || second > 60)
+		return false;
+	if (*p == 'Z')
+		p++;
+	else if (*p == '+' || *p == '-')
+	{
+		int			zh,
+					zm = 0;
+
+		p++;
+		if (!ReadDigits(&p, 2, &zh))
+			return false;
+		if (*p == ':')
+			p++;
+		if (isdigit((unsigned char) *p) && !ReadDigits(&p, 2, &zm))
+			return false;
+		if (zh > 23 || zm > 59)
+			return false;
+	}
+	return *p == '\0';
+}
+
+/*
+ * Can a JSON value be read as the declared property type?  Numbers may come
+ * as numeric strings, booleans as "true"/"false", DateTime as an ISO-8601
+ * string or an epoch number.
+ */
+static bool
+ValueFitsType(JsonbValue *v, const char *type)
+{
+	if (strcmp(type, "String") == 0)
+		return v->type == jbvString;
+	if (strcmp(type, "Numeric") == 0)
+	{
+		if (v->type == jbvNumeric)
+			return true;
+		if (v->type == jbvString)
+		{
+			char	   *s = pnstrdup(v->val.string.val, v->val.string.len);
+			char	   *end;
+
+			if (*s == '\0' || isspace((unsigned char) *s))
+				return false;
+			(void) strtod(s, &end);
+			return *end == '\0';
+		}
+		return false;
+	}
+	if (strcmp(type, "Boolean") == 0)
+	{
+		if (v->type == jbvBool)
+			return true;
+		return v->type == jbvString &&
+			((v->val.string.len == 4 && strncmp(v->val.string.val, "true", 4) == 0) ||
+			 (v->val.string.len == 5 && strncmp(v->val.string.val, "false", 5) == 0));
+	}
+	if (strcmp(type, "DateTime") == 0)
+	{
+		if (v->type == jbvNumeric)
+			return true;
+		if (v->type == jbvString)
+			return IsIso8601(pnstrdup(v->val.string.val, v->val.string.len));
+		return false;
+	}
+	if (strcmp(type, "Object") == 0)
+		return v->type == jbvBinary && JsonContainerIsObject(v->val.binary.data);
+	if (strcmp(type, "Array") == 0)
+		return v->type == jbvBinary && JsonContainerIsArray(v->val.binary.data);
+	return true;
+}
+
+PG_FUNCTION_INFO_V1(ed_ingest_event);
+
+/*
+ * ingest_event(project_id, event, properties jsonb, timestamp) ->
+ * {"accepted": bool, "violations": [{"property", "violation", ...}]}
+ */
+Datum
+ed_ingest_event(PG_FUNCTION_ARGS)
+{
+	static EdPlan upsert_plan = {
+		"INSERT INTO event_definitions_private.event_definitions AS d"
+		" (project_id, name, created_at, last_seen_at)"
+		" VALUES ($1, $2, $3, $3)"
+		" ON CONFLICT (project_id, name) DO UPDATE SET"
+		"  created_at = COALESCE(d.created_at, EXCLUDED.created_at),"
+		"  last_seen_at = GREATEST(d.last_seen_at, EXCLUDED.last_seen_at)"
+		" WHERE d.created_at IS NULL OR d.last_seen_at IS NULL"
+		"  OR d.last_seen_at OPERATOR(pg_catalog.<) EXCLUDED.last_seen_at",
+		3, {INT8OID, TEXTOID, TIMESTAMPTZOID}
+	};
+	static EdPlan schema_plan = {
+		"SELECT d.enforcement_mode, p.name, p.property_type, p.is_required"
+		" FROM event_definitions_private.event_definitions d"
+		" LEFT JOIN event_definitions_private.event_schemas s"
+		"  ON s.project_id = d.project_id AND s.event_definition_id = d.id"
+		" LEFT JOIN event_definitions_private.property_group_properties p"
+		"  ON p.project_id = s.project_id AND p.property_group_id = s.property_group_id"
+		" WHERE d.project_id = $1 AND d.name = $2"
+		" ORDER BY p.name, p.is_required DESC",
+		2, {INT8OID, TEXTOID}
+	};
+	int64		project_id = ed_project_arg(fcinfo);
+	Jsonb	   *properties = PG_ARGISNULL(2) ? NULL : PG_GETARG_JSONB_P(2);
+	TimestampTz ts = PG_ARGISNULL(3) ? GetCurrentTransactionStartTimestamp() : PG_GETARG_TIMESTAMPTZ(3);
+	MemoryContext callerContext = CurrentMemoryContext;
+	Datum		values[3];
+	StringInfoData violations;
+	int			nviolations = 0;
+	bool		reject = false;
+	int			nrows,
+				row;
+	char	   *last_name = NULL;
+	Datum		result;
+
+	if (PG_ARGISNULL(1) || VARSIZE_ANY_EXHDR(PG_GETARG_TEXT_PP(1)) == 0)
+		ed_field_error("event", "This field may not be blank.");
+	if (VARSIZE_ANY_EXHDR(PG_GETARG_TEXT_PP(1)) > ED_MAX_NAME_LENGTH * 4 ||
+		pg_mbstrlen_with_len(VARDATA_ANY(PG_GETARG_TEXT_PP(1)),
+							 VARSIZE_ANY_EXHDR(PG_GETARG_TEXT_PP(1))) > ED_MAX_NAME_LENGTH)
+		ed_field_error("event", psprintf("Ensure this field has no more than %d characters.", ED_MAX_NAME_LENGTH));
+	if (properties != NULL && !JB_ROOT_IS_OBJECT(properties))
+		ed_field_error("properties", "Expected a dictionary of items.");
+
+	values[0] = Int64GetDatum(project_id);
+	values[1] = PG_GETARG_DATUM(1);
+	values[2] = TimestampTzGetDatum(ts);
+
+	SPI_connect();
+	ed_require_project(project_id);
+	ed_exec(&upsert_plan, values, NULL, false, 0);
+	nrows = ed_exec(&schema_plan, values, NULL, false, 0);
+	if (nrows == 0)
+		elog(ERROR, "ingested event definition is not visible");
+
+	initStringInfo(&violations);
+	for (row = 0; row < nrows; row++)
+	{
+		HeapTuple	tuple = SPI_tuptable->vals[row];
+		TupleDesc	tupdesc = SPI_tuptable->tupdesc;
+		char	   *mode = SPI_getvalue(tuple, tupdesc, 1);
+		char	   *prop = SPI_getvalue(tuple, tupdesc, 2);
+		char	   *type;
+		bool		required;
+		bool		isnull;
+		JsonbValue *value = NULL;
+
+		reject = (strcmp(mode, "allow") != 0);
+		if (prop == NULL)
+			continue;
+		/* a property in several groups is checked once, as required if any group says so */
+		if (last_name && strcmp(last_name, prop) == 0)
+			continue;
+		last_name = prop;
+		type = SPI_getvalue(tuple, tupdesc, 3);
+		required = DatumGetBool(SPI_getbinval(tuple, tupdesc, 4, &isnull));
+
+		if (properties != NULL)
+		{
+			JsonbValue	key;
+
+			key.type = jbvString;
+			key.val.string.val = prop;
+			key.val.string.len = strlen(prop);
+			value = findJsonbValueFromContainer(&properties->root, JB_FOBJECT, &key);
+		}
+
+		if (value == NULL || value->type == jbvNull)
+		{
+			if (required)
+			{
+				appendStringInfo(&violations, "%s{\"property\": ", nviolations++ ? ", " : "");
+				ed_json_append_string(&violations, prop, strlen(prop));
+				appendStringInfoString(&violations, ", \"violation\": \"missing_required\"}");
+			}
+			continue;
+		}
+		if (!ValueFitsType(value, type))
+		{
+			appendStringInfo(&violations, "%s{\"property\": ", nviolations++ ? ", " : "");
+			ed_json_append_string(&violations, prop, strlen(prop));
+			appendStringInfo(&violations, ", \"violation\": \"type_mismatch\", \"expected\": \"%s\", \"got\": \"%s\"}",
+							 type, JsonbTypeName(value));
+		}
+	}
+
+	MemoryContextSwitchTo(callerContext);
+	result = DirectFunctionCall1(jsonb_in, CStringGetDatum(psprintf("{\"accepted\": %s, \"violations\": [%s]}",
+																	 (reject && nviolations > 0) ? "false" : "true",
+																	 violations.data)));
+	SPI_finish();
+	PG_RETURN_DATUM(result);
+}
