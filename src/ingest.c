@@ -127,7 +127,8 @@ ValueFitsType(JsonbValue *v, const char *type)
 			char	   *s = pnstrdup(v->val.string.val, v->val.string.len);
 			char	   *end;
 
-			if (*s == '\0' || isspace((unsigned char) *s))
+			/* decimal only: strtod() also reads hex, "inf" and "nan" */
+			if (*s == '\0' || s[strspn(s, "0123456789+-.eE")] != '\0')
 				return false;
 			(void) strtod(s, &end);
 			return *end == '\0';

@@ -219,14 +219,70 @@ OptionalText(FunctionCallInfo fcinfo, int argno)
 	return text_to_cstring(PG_GETARG_TEXT_PP(argno));
 }
 
-PG_FUNCTION_INFO_V1(ed_list_event_definitions);
+/*
+ * The page object {count, next, previous, [count_is_capped,] results},
+ * copied out of SPI.
+ */
+static Datum
+AssemblePage(int64 count, char *next, char *previous, bool with_capped, bool capped, Datum results)
+{
+	static EdPlan plan = {
+		"SELECT pg_catalog.jsonb_build_object('count', $1, 'next', $2, 'previous', $3, 'results', $5)"
+		" OPERATOR(pg_catalog.||) CASE WHEN $6 THEN pg_catalog.jsonb_build_object('count_is_capped', $4)"
+		" ELSE '{}'::jsonb END",
+		6, {INT8OID, TEXTOID, TEXTOID, BOOLOID, JSONBOID, BOOLOID}
+	};
+	Datum		values[6];
+	char		nulls[6] = {' ', ' ', ' ', ' ', ' ', ' '};
+	bool		isnull;
+
+	values[0] = Int64GetDatum(count);
+	values[1] = next ? CStringGetTextDatum(next) : (Datum) 0;
+	values[2] = previous ? CStringGetTextDatum(previous) : (Datum) 0;
+	values[3] = BoolGetDatum(capped);
+	values[4] = results;
+	values[5] = BoolGetDatum(with_capped);
+	if (next == NULL)
+		nulls[1] = 'n';
+	if (previous == NULL)
+		nulls[2] = 'n';
+	ed_exec(&plan, values, nulls, true, 1);
+	return ed_copy_result(0, 1, &isnull);
+}
+
+/*
+ * The number of definitions of a visible project (version 1.1 keeps it in
+ * projects.definition_count); PT404 for a project the caller cannot see.
+ */
+static int64
+ProjectSize(int64 project_id)
+{
+	static EdPlan plan = {
+		"SELECT definition_count FROM event_definitions_private.projects WHERE project_id = $1",
+		1, {INT8OID}
+	};
+	Datum		values[1] = {Int64GetDatum(project_id)};
+	bool		isnull;
+
+	if (ed_exec(&plan, values, NULL, true, 1) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_ED_NOT_FOUND),
+				 errmsg("project %lld not found", (long long) project_id),
+				 errdetail("Not found.")));
+	return DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+}
 
 /*
  * list_event_definitions(project_id, limit, offset, search, event_type,
  * ordering, exclude_hidden, excluded_properties, names, tags, exclude_stale)
+ *
+ * With capped_counts (SQL version 1.1), large projects are listed as
+ * PostHog lists them: above 50,000 definitions and without a narrowing
+ * filter the count stops at 10,000 (count_is_capped) and next follows full
+ * pages; above 100,000 the default order is by name, which an index serves.
  */
-Datum
-ed_list_event_definitions(PG_FUNCTION_ARGS)
+static Datum
+ListDefinitions(FunctionCallInfo fcinfo, bool capped_counts)
 {
 	int64		project_id = ed_project_arg(fcinfo);
 	int64		limit = PG_ARGISNULL(1) ? 100 : PG_GETARG_INT32(1);
@@ -250,15 +306,16 @@ ed_list_event_definitions(PG_FUNCTION_ARGS)
 	int64		count;
 	char	   *next = NULL;
 	char	   *previous = NULL;
-	int			next_param,
-				previous_param,
-				count_param;
 	char		nulls[LIST_MAX_PARAMS];
 	bool		isnull;
 	Datum		result;
 	int			i,
 				n;
 	char	  **items;
+	int64		project_size = 0;
+	bool		narrowed = false;
+	bool		capped = false;
+	int			page_rows;
 
 	if (limit < 1)
 		ed_field_error("limit", "Ensure this value is greater than or equal to 1.");
@@ -272,7 +329,10 @@ ed_list_event_definitions(PG_FUNCTION_ARGS)
 	link.limit = limit;
 
 	SPI_connect();
-	ed_require_project(project_id);
+	if (capped_counts)
+		project_size = ProjectSize(project_id);
+	else
+		ed_require_project(project_id);
 
 	appendStringInfo(&q.where, "d.project_id = $%d", AddParam(&q, INT8OID, Int64GetDatum(project_id)));
 
@@ -283,10 +343,10 @@ ed_list_event_definitions(PG_FUNCTION_ARGS)
 		items = SplitNonEmpty(search, ' ', &n);
 		for (i = 0; i < n; i++)
 			appendStringInfo(&q.where,
-							 " AND d.name COLLATE \"default\" OPERATOR(pg_catalog.~~*)"
-							 " pg_catalog.concat('%%', $%d::text, '%%')",
-							 AddParam(&q, TEXTOID, CStringGetTextDatum(items[i])));
+							 " AND d.name COLLATE \"default\" OPERATOR(pg_catalog.~~*) $%d::text",
+							 AddParam(&q, TEXTOID, CStringGetTextDatum(psprintf("%%%s%%", items[i]))));
 		has_search = ed_strip(search)[0] != '\0';
+		narrowed |= has_search;
 	}
 
 	if (event_type && strcmp(event_type, "event") != 0)
@@ -295,7 +355,10 @@ ed_list_event_definitions(PG_FUNCTION_ARGS)
 		if (strcmp(event_type, "event_custom") == 0)
 			appendStringInfoString(&q.where, " AND NOT pg_catalog.starts_with(d.name, '$')");
 		else if (strcmp(event_type, "event_posthog") == 0)
+		{
 			appendStringInfoString(&q.where, " AND pg_catalog.starts_with(d.name, '$')");
+			narrowed = true;
+		}
 		else if (strcmp(event_type, "all") != 0 && strcmp(event_type, "action_event") != 0)
 			ed_field_error("event_type", "Not a valid event type. Use one of: event, event_custom, event_posthog.");
 	}
@@ -325,6 +388,7 @@ ed_list_event_definitions(PG_FUNCTION_ARGS)
 		link.names = names;
 		items = SplitNonEmpty(names, ',', &n);
 		n = ed_sort_dedupe(items, n);
+		narrowed |= (n > 0);
 		if (n > 0)
 			appendStringInfo(&q.where, " AND d.name OPERATOR(pg_catalog.=) ANY ($%d::text[])",
 							 AddParam(&q, TEXTARRAYOID, ed_text_array(items, n)));
@@ -344,6 +408,7 @@ ed_list_event_definitions(PG_FUNCTION_ARGS)
 			for (i = 0; i < v->len; i++)
 				if (v->items[i]->type == EDJ_STRING)
 					tagv[n++] = v->items[i]->str;
+			narrowed |= (n > 0);
 			if (n > 0)
 				appendStringInfo(&q.where, " AND d.tags OPERATOR(pg_catalog.&&) $%d::text[]",
 								 AddParam(&q, TEXTARRAYOID, ed_text_array(tagv, n)));
@@ -353,6 +418,7 @@ ed_list_event_definitions(PG_FUNCTION_ARGS)
 	if (exclude_stale)
 	{
 		link.exclude_stale = true;
+		narrowed = true;
 		appendStringInfoString(&q.where,
 							   " AND (d.last_seen_at IS NULL OR d.last_seen_at OPERATOR(pg_catalog.>)"
 							   " (pg_catalog.now() OPERATOR(pg_catalog.-) '30 days'::interval))");
@@ -367,57 +433,84 @@ ed_list_event_definitions(PG_FUNCTION_ARGS)
 			if (AppendOrdering(&q.order, ed_strip(items[i]), &has_name))
 				explicit_order = true;
 	}
+	capped = capped_counts && !narrowed && project_size > 50000;
 	if (!explicit_order)
 	{
 		if (has_search)
 			appendStringInfoString(&q.order, "pg_catalog.char_length(d.name) ASC, ");
-		appendStringInfoString(&q.order, "d.last_seen_date DESC NULLS LAST, d.name ASC");
+		if (capped_counts && !narrowed && project_size > 100000)
+			appendStringInfoString(&q.order, "d.name ASC");
+		else
+			appendStringInfoString(&q.order, "d.last_seen_date DESC NULLS LAST, d.name ASC");
 	}
 	else if (!has_name)
 		appendStringInfoString(&q.order, ", d.name ASC");
 
-	/* count */
+	/* count: exact, or bounded at 10,000 for a large project */
 	initStringInfo(&sql);
-	appendStringInfo(&sql,
-					 "SELECT pg_catalog.count(*) FROM event_definitions_private.event_definitions d WHERE %s",
-					 q.where.data);
+	if (capped)
+		appendStringInfo(&sql,
+						 "SELECT pg_catalog.count(*) FROM (SELECT 1 FROM event_definitions_private.event_definitions d"
+						 " WHERE %s LIMIT 10000) s",
+						 q.where.data);
+	else
+		appendStringInfo(&sql,
+						 "SELECT pg_catalog.count(*) FROM event_definitions_private.event_definitions d WHERE %s",
+						 q.where.data);
 	memset(nulls, ' ', sizeof(nulls));
 	if (SPI_execute_with_args(sql.data, q.nparams, q.types, q.values, nulls, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not count event definitions");
 	count = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	capped = capped && count >= 10000;
 
+	/* the page, in order */
+	limit_param = AddParam(&q, INT8OID, Int64GetDatum(limit));
+	offset_param = AddParam(&q, INT8OID, Int64GetDatum(offset));
+	resetStringInfo(&sql);
+	appendStringInfo(&sql,
+					 "SELECT COALESCE(pg_catalog.jsonb_agg("
+					 "   pg_catalog.to_jsonb(v) OPERATOR(pg_catalog.-) 'project_id'::text ORDER BY p.ord), '[]'::jsonb)"
+					 " FROM (SELECT d.id, pg_catalog.row_number() OVER (ORDER BY %s) AS ord"
+					 "       FROM event_definitions_private.event_definitions d WHERE %s"
+					 "       ORDER BY %s LIMIT $%d OFFSET $%d) p"
+					 " JOIN event_definitions.event_definitions v ON v.project_id = $1 AND v.id = p.id",
+					 q.order.data, q.where.data, q.order.data, limit_param, offset_param);
+	if (SPI_execute_with_args(sql.data, q.nparams, q.types, q.values, nulls, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not list event definitions");
+	result = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	page_rows = DatumGetInt32(DirectFunctionCall1(jsonb_array_length, result));
+
+	/* links: a capped count pages on while pages are full */
 	link.offset = offset;
-	if (offset + limit < count)
+	if (capped ? page_rows == limit : offset + limit < count)
 		next = BuildLink(&link, project_id, offset + limit);
 	if (offset > 0)
 		previous = BuildLink(&link, project_id, offset - limit <= 0 ? -1 : offset - limit);
 
-	limit_param = AddParam(&q, INT8OID, Int64GetDatum(limit));
-	offset_param = AddParam(&q, INT8OID, Int64GetDatum(offset));
-	count_param = AddParam(&q, INT8OID, Int64GetDatum(count));
-	next_param = AddParam(&q, TEXTOID, next ? CStringGetTextDatum(next) : (Datum) 0);
-	if (next == NULL)
-		nulls[next_param - 1] = 'n';
-	previous_param = AddParam(&q, TEXTOID, previous ? CStringGetTextDatum(previous) : (Datum) 0);
-	if (previous == NULL)
-		nulls[previous_param - 1] = 'n';
-
-	resetStringInfo(&sql);
-	appendStringInfo(&sql,
-					 "SELECT pg_catalog.jsonb_build_object("
-					 " 'count', $%d, 'next', $%d, 'previous', $%d, 'results',"
-					 " COALESCE((SELECT pg_catalog.jsonb_agg("
-					 "   pg_catalog.to_jsonb(v) OPERATOR(pg_catalog.-) 'project_id'::text ORDER BY p.ord)"
-					 "  FROM (SELECT d.id, pg_catalog.row_number() OVER (ORDER BY %s) AS ord"
-					 "        FROM event_definitions_private.event_definitions d WHERE %s"
-					 "        ORDER BY %s LIMIT $%d OFFSET $%d) p"
-					 "  JOIN event_definitions.event_definitions v ON v.project_id = $1 AND v.id = p.id),"
-					 " '[]'::jsonb))",
-					 count_param, next_param, previous_param,
-					 q.order.data, q.where.data, q.order.data, limit_param, offset_param);
-	if (SPI_execute_with_args(sql.data, q.nparams, q.types, q.values, nulls, true, 1) != SPI_OK_SELECT)
-		elog(ERROR, "could not list event definitions");
-	result = ed_copy_result(0, 1, &isnull);
+	result = AssemblePage(count, next, previous, capped_counts, capped, result);
 	SPI_finish();
-	PG_RETURN_DATUM(result);
+	return result;
+}
+
+PG_FUNCTION_INFO_V1(ed_list_event_definitions);
+
+/*
+ * list_event_definitions, SQL version 1.0: exact counts.
+ */
+Datum
+ed_list_event_definitions(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_DATUM(ListDefinitions(fcinfo, false));
+}
+
+PG_FUNCTION_INFO_V1(ed_list_event_definitions_v2);
+
+/*
+ * list_event_definitions, SQL version 1.1: capped counts for large projects
+ * and count_is_capped in the page.
+ */
+Datum
+ed_list_event_definitions_v2(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_DATUM(ListDefinitions(fcinfo, true));
 }

@@ -48,6 +48,23 @@ WHERE c.relnamespace = 'event_definitions_private'::regnamespace
           = ANY (con.conkey)
 ORDER BY 1, 2;
 
+-- every foreign key between project tables carries project_id on both sides
+-- (so that the tables can be co-located by project_id with Citus)
+SELECT c.relname, con.conname
+FROM pg_constraint con
+JOIN pg_class c ON c.oid = con.conrelid
+JOIN pg_class r ON r.oid = con.confrelid
+WHERE c.relnamespace = 'event_definitions_private'::regnamespace
+  AND con.contype = 'f'
+  AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = r.oid AND a.attname = 'project_id')
+  AND NOT ((SELECT a.attnum FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'project_id') = ANY (con.conkey)
+		   AND (SELECT a.attnum FROM pg_attribute a WHERE a.attrelid = r.oid AND a.attname = 'project_id') = ANY (con.confkey))
+ORDER BY 1, 2;
+
+-- the installed version, and the upgrade path from 1.0
+SELECT extversion FROM pg_extension WHERE extname = 'event_definitions';
+SELECT source, target, path FROM pg_extension_update_paths('event_definitions') WHERE path IS NOT NULL ORDER BY 1, 2;
+
 -- every public object and every function of the extension has a comment
 SELECT p.oid::regprocedure
 FROM pg_proc p
@@ -63,7 +80,7 @@ SELECT p.oid::regprocedure, p.proconfig
 FROM pg_proc p
 WHERE p.pronamespace IN ('event_definitions'::regnamespace, 'event_definitions_private'::regnamespace)
   AND p.prosecdef
-ORDER BY 1::text;
+ORDER BY p.oid::regprocedure::text;
 
 -- the roles and how they nest
 SELECT r.rolname, m.rolname AS member_of

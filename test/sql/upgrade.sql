@@ -1,0 +1,46 @@
+-- The release chain: install 1.0, use it with the current module, update
+-- to 1.1, and find the data intact and the new behaviour in place; a fresh
+-- install of the default version has the same objects.
+CREATE DATABASE regress_upgrade;
+CREATE DATABASE regress_fresh;
+\c regress_upgrade
+SET client_min_messages = warning;
+CREATE EXTENSION event_definitions VERSION '1.0';
+SELECT extversion FROM pg_extension WHERE extname = 'event_definitions';
+
+SELECT event_definitions.upsert_project(1, 'one') IS NOT NULL AS project;
+SET event_definitions.user_id = '';
+SELECT count(event_definitions.create_event_definition(1, json_build_object('name', 'event_' || g, 'tags', json_build_array('t' || g % 3))))
+FROM generate_series(1, 30) g;
+-- 1.0 SQL with the current module: exact counts, no count_is_capped key
+SELECT j->'count' AS count, j ? 'count_is_capped' AS has_capped_key
+FROM event_definitions.list_event_definitions(1, 5) j;
+
+ALTER EXTENSION event_definitions UPDATE TO '1.1';
+SELECT extversion FROM pg_extension WHERE extname = 'event_definitions';
+
+-- data intact, counter backfilled, new behaviour
+SELECT count(*) AS definitions, count(DISTINCT tags) AS tag_sets,
+       (SELECT definition_count FROM event_definitions_private.projects WHERE project_id = 1) AS counted
+FROM event_definitions_private.event_definitions;
+SELECT j->'count' AS count, j->'count_is_capped' AS capped
+FROM event_definitions.list_event_definitions(1, 5) j;
+SELECT event_definitions.create_event_definition(1, '{"name": "after_upgrade"}') ->> 'name' AS created;
+SELECT definition_count FROM event_definitions_private.projects WHERE project_id = 1;
+SELECT count(*) AS activity FROM event_definitions.activity_log;
+
+-- the same objects as a fresh install
+\ir sql/include/fingerprint.psql
+SELECT string_agg(kind || '=' || digest, ' ' ORDER BY kind) AS upgraded FROM fingerprint \gset
+
+\c regress_fresh
+SET client_min_messages = warning;
+CREATE EXTENSION event_definitions;
+SELECT extversion FROM pg_extension WHERE extname = 'event_definitions';
+\ir sql/include/fingerprint.psql
+SELECT string_agg(kind || '=' || digest, ' ' ORDER BY kind) = :'upgraded' AS same_objects_as_upgraded
+FROM fingerprint;
+
+\c regression
+DROP DATABASE regress_upgrade;
+DROP DATABASE regress_fresh;
