@@ -54,6 +54,29 @@ CREATE TRIGGER event_definitions_counted_delete
 	REFERENCING OLD TABLE AS old_rows
 	FOR EACH STATEMENT EXECUTE FUNCTION event_definitions_private.count_definitions();
 
+/*
+ * A project row is always inserted before its definitions (foreign key), so
+ * it starts at 0 whatever the row says.  This keeps the count exact across
+ * pg_dump/pg_restore: the restored projects row carries the dumped count,
+ * and restoring the definitions afterwards counts them again.  (With
+ * triggers disabled, --disable-triggers, the dumped count is kept as is.)
+ */
+CREATE FUNCTION event_definitions_private.start_definition_count() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	NEW.definition_count := 0;
+	RETURN NEW;
+END
+$$;
+REVOKE ALL ON FUNCTION event_definitions_private.start_definition_count() FROM PUBLIC;
+COMMENT ON FUNCTION event_definitions_private.start_definition_count() IS
+	'A new projects row starts with definition_count 0 (its definitions are inserted, and counted, later)';
+CREATE TRIGGER projects_start_definition_count
+	BEFORE INSERT ON event_definitions_private.projects
+	FOR EACH ROW EXECUTE FUNCTION event_definitions_private.start_definition_count();
+
 -- list_event_definitions now caps counts of large projects (count_is_capped)
 CREATE OR REPLACE FUNCTION event_definitions.list_event_definitions(
 	project_id bigint,
@@ -105,5 +128,12 @@ COMMENT ON FUNCTION event_definitions_private.create_search_index() IS
 	'Builds the trigram index for list search when pg_trgm is installed; returns whether it exists now';
 
 SELECT event_definitions_private.create_search_index();
+
+/*
+ * The activity log's identity sequence is data too: without this, a dump
+ * restores the log's rows but restarts the sequence at 1, and the next
+ * write after a restore collides with activity_log_pkey.
+ */
+SELECT pg_catalog.pg_extension_config_dump('event_definitions_private.activity_log_id_seq', '');
 
 NOTIFY pgrst, 'reload schema';

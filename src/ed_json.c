@@ -223,25 +223,29 @@ ed_json_append_string(StringInfo buf, const char *s, size_t len)
 }
 
 /*
- * Shortest decimal text of d that parses back to d, as Python's repr().
+ * Shortest decimal text of d that parses back to d, as Python's repr():
+ * fixed notation with at least one decimal for decimal exponents -4..15
+ * (100.0, 1e15 -> 1000000000000000.0), else d.ddde+XX (1e+16, 1e-05).
  */
 char *
 ed_json_real_text(double d)
 {
 	char		tmp[64];
 	int			precision;
+	int			exponent;
 
 	if (isnan(d) || isinf(d))
 		return pstrdup("null");
+	/* the shortest significand that reads back, as d.ddde[+-]XX */
 	for (precision = 1; precision <= 17; precision++)
 	{
-		snprintf(tmp, sizeof(tmp), "%.*g", precision, d);
+		snprintf(tmp, sizeof(tmp), "%.*e", precision - 1, d);
 		if (strtod(tmp, NULL) == d)
 			break;
 	}
-	/* Python writes 1.0, not 1, for a float */
-	if (strspn(tmp, "-0123456789") == strlen(tmp))
-		strlcat(tmp, ".0", sizeof(tmp));
+	exponent = atoi(strchr(tmp, 'e') + 1);
+	if (exponent >= -4 && exponent < 16)
+		snprintf(tmp, sizeof(tmp), "%.*f", Max(precision - 1 - exponent, 1), d);
 	return pstrdup(tmp);
 }
 

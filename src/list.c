@@ -11,7 +11,9 @@
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
+#include "common/jsonapi.h"
 #include "fmgr.h"
+#include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 
@@ -220,6 +222,25 @@ OptionalText(FunctionCallInfo fcinfo, int argno)
 }
 
 /*
+ * PostgREST passes GET query parameters to json arguments as JSON strings
+ * (?tags=["a"] arrives as "[\"a\"]"): a string holding valid JSON stands
+ * for that JSON, as the query-string text it came from.
+ */
+static void
+UnwrapQueryParam(char **text, EdJson **v, const char *what)
+{
+	JsonLexContext *lex;
+
+	if ((*v)->type != EDJ_STRING)
+		return;
+	lex = makeJsonLexContextCstringLen((*v)->str, (*v)->len, GetDatabaseEncoding(), false);
+	if (pg_parse_json(lex, &nullSemAction) != JSON_SUCCESS)
+		return;
+	*text = (*v)->str;
+	*v = ed_json_parse(*text, strlen(*text), what);
+}
+
+/*
  * The page object {count, next, previous, [count_is_capped,] results},
  * copied out of SPI.
  */
@@ -373,6 +394,7 @@ ListDefinitions(FunctionCallInfo fcinfo, bool capped_counts)
 	{
 		EdJson	   *v = ed_json_parse(excluded_properties, strlen(excluded_properties), "excluded_properties");
 
+		UnwrapQueryParam(&excluded_properties, &v, "excluded_properties");
 		link.excluded_properties = excluded_properties;
 		if (v->type != EDJ_ARRAY)
 			ed_field_error("excluded_properties",
@@ -399,6 +421,7 @@ ListDefinitions(FunctionCallInfo fcinfo, bool capped_counts)
 	{
 		EdJson	   *v = ed_json_parse(tags, strlen(tags), "tags");
 
+		UnwrapQueryParam(&tags, &v, "tags");
 		link.tags = tags;
 		if (v->type == EDJ_ARRAY)
 		{
