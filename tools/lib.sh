@@ -72,3 +72,14 @@ free_port() {
 	done
 	die "no free port"
 }
+
+# Copy a directory of test inputs into work directory $1 (as $1/input) where
+# the postgres user can read it, even when the checkout itself is private
+# (a clone under /root, say); prints the copy's path.
+stage_inputs() {
+	local w=$1 src=$2
+	rm -rf "$w/input"
+	cp -r "$src" "$w/input"
+	[ "$(id -u)" -eq 0 ] && chown -R postgres: "$w/input"
+	echo "$w/input"
+}
