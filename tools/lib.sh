@@ -36,10 +36,12 @@ build_and_install() {
 	fi
 }
 
-# Run a command as the postgres OS user when we are root.
+# Run a command as the postgres OS user when we are root (from the current
+# directory when that user may enter it, else from /).
 as_pg() {
 	if [ "$(id -u)" -eq 0 ]; then
-		runuser -u postgres -- env LC_ALL=C.UTF-8 LANG=C.UTF-8 PATH="$PG_BIN:$PATH" "$@"
+		runuser -u postgres -- env LC_ALL=C.UTF-8 LANG=C.UTF-8 PATH="$PG_BIN:$PATH" \
+			bash -c 'cd "$0" 2>/dev/null || cd /; exec "$@"' "$PWD" "$@"
 	else
 		env PATH="$PG_BIN:$PATH" "$@"
 	fi
