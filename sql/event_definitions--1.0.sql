@@ -58,10 +58,13 @@ CREATE TABLE event_definitions_private.users (
 	hedgehog_config			jsonb,
 	role_at_organization	text CHECK (role_at_organization IN ('', 'engineering', 'data', 'product', 'founder',
 																 'leadership', 'marketing', 'sales', 'other')),
-	login_role				name UNIQUE
+	login_role				name UNIQUE,
+	obj						jsonb NOT NULL DEFAULT '{}'
 );
 COMMENT ON TABLE event_definitions_private.users IS
 	'Users (PostHog''s UserBasicSerializer fields) and the login role each one connects as; managed by upsert_user';
+COMMENT ON COLUMN event_definitions_private.users.obj IS
+	'The user as PostHog''s nested user object, kept by the users_render trigger';
 
 CREATE TABLE event_definitions_private.project_members (
 	project_id	bigint NOT NULL REFERENCES event_definitions_private.projects ON DELETE CASCADE,
@@ -202,52 +205,37 @@ SELECT pg_catalog.pg_extension_config_dump('event_definitions_private.event_usag
 /*
  * Identity and access.
  */
+/*
+ * The identity functions that the row-level security policies call (C,
+ * src/identity.c).  Policies call them as uncorrelated subqueries, so once
+ * per (sub)query, and the answers are computed once per command.
+ */
 CREATE FUNCTION event_definitions_private.acting_user_id() RETURNS integer
-LANGUAGE sql STABLE SECURITY DEFINER PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-AS $$
-	SELECT CASE
-		WHEN r.rolsuper
-			OR pg_catalog.pg_has_role(session_user, 'event_definitions_gateway', 'MEMBER')
-			OR pg_catalog.pg_has_role(session_user, 'event_definitions_admin', 'MEMBER')
-		THEN NULLIF(COALESCE(
-				NULLIF(pg_catalog.current_setting('request.jwt.claims', true), '')::jsonb ->> 'user_id',
-				pg_catalog.current_setting('event_definitions.user_id', true)), '')::integer
-		ELSE (SELECT u.id FROM event_definitions_private.users u WHERE u.login_role = session_user)
-	END
-	FROM pg_catalog.pg_roles r WHERE r.rolname = session_user
-$$;
+AS 'MODULE_PATHNAME', 'ed_acting_user_id'
+LANGUAGE C STABLE SECURITY DEFINER PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION event_definitions_private.acting_user_id() IS
 	'The acting user: the JWT claim user_id or the setting event_definitions.user_id for gateway, admin and superuser connections, else the user whose login_role is session_user';
 
 CREATE FUNCTION event_definitions_private.is_admin() RETURNS boolean
-LANGUAGE sql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-AS $$ SELECT pg_catalog.pg_has_role(current_user, 'event_definitions_admin', 'USAGE') $$;
+AS 'MODULE_PATHNAME', 'ed_is_admin'
+LANGUAGE C STABLE PARALLEL RESTRICTED;
 COMMENT ON FUNCTION event_definitions_private.is_admin() IS
 	'True when the current role holds event_definitions_admin and so sees every project';
 
 CREATE FUNCTION event_definitions_private.visible_projects() RETURNS bigint[]
-LANGUAGE sql STABLE SECURITY DEFINER PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-AS $$
-	SELECT COALESCE(pg_catalog.array_agg(m.project_id), '{}')
-	FROM event_definitions_private.project_members m
-	WHERE m.user_id = event_definitions_private.acting_user_id()
-$$;
+AS 'MODULE_PATHNAME', 'ed_visible_projects'
+LANGUAGE C STABLE SECURITY DEFINER PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION event_definitions_private.visible_projects() IS
 	'Projects the acting user is a member of';
 
 CREATE FUNCTION event_definitions_private.visible_users() RETURNS integer[]
-LANGUAGE sql STABLE SECURITY DEFINER PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-AS $$
-	SELECT pg_catalog.array_agg(DISTINCT m.user_id)
-	FROM event_definitions_private.project_members m
-	WHERE m.project_id = ANY (event_definitions_private.visible_projects())
-$$;
+AS 'MODULE_PATHNAME', 'ed_visible_users'
+LANGUAGE C STABLE SECURITY DEFINER PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION event_definitions_private.visible_users() IS
-	'Users who share a project with the acting user (whose names and e-mail addresses it may see)';
+	'The acting user and the users who share a project with it (whose names and e-mail addresses it may see)';
 
 -- Row-level security: a project's rows are visible only to its members and to admins.
 DO $rls$
@@ -271,7 +259,6 @@ ALTER TABLE event_definitions_private.users ENABLE ROW LEVEL SECURITY;
 ALTER TABLE event_definitions_private.users FORCE ROW LEVEL SECURITY;
 CREATE POLICY user_access ON event_definitions_private.users
 	USING ((SELECT event_definitions_private.is_admin())
-		   OR id = (SELECT event_definitions_private.acting_user_id())
 		   OR id = ANY ((SELECT event_definitions_private.visible_users())::integer[]));
 
 /*
@@ -283,26 +270,42 @@ LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION event_definitions_private.iso8601(timestamptz) IS
 	'ISO-8601 UTC text with Z, microseconds only when non-zero, as PostHog writes timestamps';
 
+-- Each user's nested object is stored with the user (kept by a trigger), so
+-- rendering a definition reads four objects instead of building them.
+CREATE FUNCTION event_definitions_private.render_user() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	NEW.obj := pg_catalog.jsonb_build_object(
+		'id', NEW.id,
+		'uuid', NEW.uuid,
+		'distinct_id', NEW.distinct_id,
+		'first_name', NEW.first_name,
+		'last_name', NEW.last_name,
+		'email', NEW.email,
+		'is_email_verified', NEW.is_email_verified,
+		'hedgehog_config',
+		CASE WHEN pg_catalog.jsonb_typeof(NEW.hedgehog_config) = 'object' AND NEW.hedgehog_config <> '{}'
+			 THEN pg_catalog.jsonb_build_object(
+				 'use_as_profile', NEW.hedgehog_config -> 'use_as_profile',
+				 'color', NEW.hedgehog_config -> 'color',
+				 'accessories', NEW.hedgehog_config -> 'accessories',
+				 'skin', NEW.hedgehog_config -> 'skin')
+		END,
+		'role_at_organization', NEW.role_at_organization);
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION event_definitions_private.render_user() IS
+	'Keeps users.obj, the user as PostHog''s nested user object';
+
+CREATE TRIGGER users_render
+	BEFORE INSERT OR UPDATE ON event_definitions_private.users
+	FOR EACH ROW EXECUTE FUNCTION event_definitions_private.render_user();
+
 CREATE VIEW event_definitions_private.user_objects WITH (security_invoker = true) AS
-SELECT u.id,
-	   pg_catalog.jsonb_build_object(
-		   'id', u.id,
-		   'uuid', u.uuid,
-		   'distinct_id', u.distinct_id,
-		   'first_name', u.first_name,
-		   'last_name', u.last_name,
-		   'email', u.email,
-		   'is_email_verified', u.is_email_verified,
-		   'hedgehog_config',
-		   CASE WHEN pg_catalog.jsonb_typeof(u.hedgehog_config) = 'object' AND u.hedgehog_config <> '{}'
-				THEN pg_catalog.jsonb_build_object(
-					'use_as_profile', u.hedgehog_config -> 'use_as_profile',
-					'color', u.hedgehog_config -> 'color',
-					'accessories', u.hedgehog_config -> 'accessories',
-					'skin', u.hedgehog_config -> 'skin')
-		   END,
-		   'role_at_organization', u.role_at_organization) AS obj
-FROM event_definitions_private.users u;
+SELECT u.id, u.obj FROM event_definitions_private.users u;
 COMMENT ON VIEW event_definitions_private.user_objects IS
 	'Each user as PostHog''s nested user object';
 
@@ -419,17 +422,17 @@ CREATE TRIGGER activity_log_notify
 CREATE VIEW event_definitions.event_definitions WITH (security_invoker = true) AS
 SELECT d.id,
 	   d.name::text AS name,
-	   ow.obj AS owner,
+	   (SELECT u.obj FROM event_definitions_private.users u WHERE u.id = d.owner_id) AS owner,
 	   d.description,
 	   d.tags::text[] AS tags,
 	   event_definitions_private.iso8601(d.created_at) AS created_at,
 	   event_definitions_private.iso8601(d.updated_at) AS updated_at,
-	   ub.obj AS updated_by,
+	   (SELECT u.obj FROM event_definitions_private.users u WHERE u.id = d.updated_by_id) AS updated_by,
 	   event_definitions_private.iso8601(d.last_seen_at) AS last_seen_at,
 	   event_definitions_private.iso8601(d.updated_at) AS last_updated_at,
 	   d.verified,
 	   event_definitions_private.iso8601(d.verified_at) AS verified_at,
-	   vb.obj AS verified_by,
+	   (SELECT u.obj FROM event_definitions_private.users u WHERE u.id = d.verified_by_id) AS verified_by,
 	   d.hidden,
 	   d.enforcement_mode,
 	   d.promoted_property,
@@ -437,16 +440,12 @@ SELECT d.id,
 	   NULL::integer AS action_id,
 	   false AS is_calculating,
 	   NULL::text AS last_calculated_at,
-	   cb.obj AS created_by,
+	   (SELECT u.obj FROM event_definitions_private.users u WHERE u.id = d.created_by_id) AS created_by,
 	   false AS post_to_slack,
 	   COALESCE(d.default_columns, '{}') AS default_columns,
 	   '{}'::text[] AS media_preview_urls,
 	   d.project_id
-FROM event_definitions_private.event_definitions d
-LEFT JOIN event_definitions_private.user_objects ow ON ow.id = d.owner_id
-LEFT JOIN event_definitions_private.user_objects ub ON ub.id = d.updated_by_id
-LEFT JOIN event_definitions_private.user_objects vb ON vb.id = d.verified_by_id
-LEFT JOIN event_definitions_private.user_objects cb ON cb.id = d.created_by_id;
+FROM event_definitions_private.event_definitions d;
 COMMENT ON VIEW event_definitions.event_definitions IS
 	'One row per event definition in PostHog''s retrieve shape, plus project_id; rows of projects the acting user may see';
 

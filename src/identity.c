@@ -1,0 +1,282 @@
+/*-------------------------------------------------------------------------
+ *
+ * identity.c
+ *	  Who is acting, and which projects and users that identity may see:
+ *	  the functions the row-level security policies call.
+ *
+ * Policies call these once per (sub)query, and a rendered definition has
+ * five policy-checked subqueries, so the answers are computed once per
+ * command and kept: the cache is keyed by the transaction, the command
+ * counter, the session and current roles, and the two settings that name
+ * the acting user.  Any write (a new command) or a change of role or
+ * setting computes them again.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "storage/proc.h"
+#include "utils/acl.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/memutils.h"
+
+#include "definitions.h"
+#include "event_definitions.h"
+
+/* The identity of the current command, computed once. */
+typedef struct IdentityCache
+{
+	bool		valid;
+	LocalTransactionId lxid;
+	CommandId	cid;
+	Oid			session_user;
+	char	   *claims;			/* request.jwt.claims, TopMemoryContext */
+	char	   *setting;		/* event_definitions.user_id, TopMemoryContext */
+	bool		has_user;
+	int32		user_id;
+	ArrayType  *projects;		/* bigint[], TopMemoryContext */
+	ArrayType  *users;			/* integer[], TopMemoryContext */
+} IdentityCache;
+
+static IdentityCache cache;
+
+/*
+ * Is the cached identity still the current one?
+ */
+static bool
+CacheIsCurrent(const char *claims, const char *setting)
+{
+	return cache.valid &&
+		cache.lxid == MyProc->lxid &&
+		cache.cid == GetCurrentCommandId(false) &&
+		cache.session_user == GetSessionUserId() &&
+		strcmp(cache.claims, claims) == 0 &&
+		strcmp(cache.setting, setting) == 0;
+}
+
+/*
+ * Is the session's login role a member of the named role?
+ */
+static bool
+SessionIsMemberOf(const char *rolename)
+{
+	Oid			role = get_role_oid(rolename, true);
+
+	return OidIsValid(role) && is_member_of_role(GetSessionUserId(), role);
+}
+
+/*
+ * user_id of the JWT claims, or of the setting when the claims have none;
+ * *found is false when neither names a user.
+ */
+static int32
+ClaimedUser(const char *claims, const char *setting, bool *found)
+{
+	const char *text = NULL;
+	char	   *end;
+	long		value;
+
+	*found = false;
+	if (claims[0] != '\0')
+	{
+		EdJson	   *parsed = ed_json_parse(claims, strlen(claims), "request.jwt.claims");
+		EdJson	   *claim = ed_json_get(parsed, "user_id");
+
+		if (claim != NULL && claim->type == EDJ_INTEGER)
+			text = psprintf(INT64_FORMAT, claim->ival);
+		else if (claim != NULL && claim->type == EDJ_STRING)
+			text = claim->str;
+		else if (claim != NULL && claim->type != EDJ_NULL)
+			text = ed_json_serialize(claim, false);
+	}
+	if (text == NULL)
+		text = setting;
+	if (text[0] == '\0')
+		return 0;
+
+	errno = 0;
+	value = strtol(text, &end, 10);
+	if (*end != '\0' || errno != 0 || value < PG_INT32_MIN || value > PG_INT32_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("invalid acting user id \"%s\"", text),
+				 errdetail("The JWT claim user_id and the setting event_definitions.user_id must be integers.")));
+	*found = true;
+	return (int32) value;
+}
+
+/*
+ * Compute the identity of this command: the acting user, the projects it
+ * is a member of, and the users it shares a project with (itself included).
+ * Runs as the functions' owner (SECURITY DEFINER), so it reads the
+ * membership tables past their policies.
+ */
+static void
+ComputeIdentity(const char *claims, const char *setting)
+{
+	static EdPlan login_plan = {
+		"SELECT id FROM event_definitions_private.users WHERE login_role = $1", 1, {NAMEOID}
+	};
+	static EdPlan projects_plan = {
+		"SELECT COALESCE(pg_catalog.array_agg(project_id ORDER BY project_id), '{}')"
+		" FROM event_definitions_private.project_members WHERE user_id = $1",
+		1, {INT4OID}
+	};
+	static EdPlan users_plan = {
+		"SELECT COALESCE(pg_catalog.array_agg(DISTINCT u), '{}') FROM ("
+		" SELECT user_id AS u FROM event_definitions_private.project_members WHERE project_id = ANY ($1)"
+		" UNION ALL SELECT $2 WHERE $2 IS NOT NULL) s",
+		2, {INT8ARRAYOID, INT4OID}
+	};
+	Oid			session = GetSessionUserId();
+	bool		has_user = false;
+	int32		user_id = 0;
+	ArrayType  *projects;
+	ArrayType  *users;
+	Datum		values[2];
+	char		nulls[2];
+	bool		isnull;
+	MemoryContext old;
+	char	   *new_claims;
+	char	   *new_setting;
+	ArrayType  *new_projects;
+	ArrayType  *new_users;
+
+	SPI_connect();
+	if (superuser_arg(session) || SessionIsMemberOf("event_definitions_gateway") ||
+		SessionIsMemberOf("event_definitions_admin"))
+		user_id = ClaimedUser(claims, setting, &has_user);
+	else
+	{
+		values[0] = DirectFunctionCall1(namein, CStringGetDatum(GetUserNameFromId(session, false)));
+		if (ed_exec(&login_plan, values, NULL, true, 1) > 0)
+		{
+			user_id = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+			has_user = true;
+		}
+	}
+
+	values[0] = Int32GetDatum(user_id);
+	if (has_user)
+	{
+		ed_exec(&projects_plan, values, NULL, true, 1);
+		projects = DatumGetArrayTypeP(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	}
+	else
+		projects = construct_empty_array(INT8OID);
+
+	values[0] = PointerGetDatum(projects);
+	values[1] = Int32GetDatum(user_id);
+	nulls[0] = ' ';
+	nulls[1] = has_user ? ' ' : 'n';
+	ed_exec(&users_plan, values, nulls, true, 1);
+	users = DatumGetArrayTypeP(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+
+	/* keep the answers for the rest of this command; replace the old ones last */
+	old = MemoryContextSwitchTo(TopMemoryContext);
+	new_claims = pstrdup(claims);
+	new_setting = pstrdup(setting);
+	new_projects = (ArrayType *) pg_detoast_datum_copy((struct varlena *) projects);
+	new_users = (ArrayType *) pg_detoast_datum_copy((struct varlena *) users);
+	MemoryContextSwitchTo(old);
+	if (cache.claims)
+		pfree(cache.claims);
+	if (cache.setting)
+		pfree(cache.setting);
+	if (cache.projects)
+		pfree(cache.projects);
+	if (cache.users)
+		pfree(cache.users);
+	cache.claims = new_claims;
+	cache.setting = new_setting;
+	cache.projects = new_projects;
+	cache.users = new_users;
+
+	cache.has_user = has_user;
+	cache.user_id = user_id;
+	cache.lxid = MyProc->lxid;
+	cache.cid = GetCurrentCommandId(false);
+	cache.session_user = session;
+	cache.valid = true;
+	SPI_finish();
+}
+
+/*
+ * The identity of the current command, computed when needed.
+ */
+static IdentityCache *
+CurrentIdentity(void)
+{
+	const char *claims = GetConfigOption("request.jwt.claims", true, false);
+	const char *setting = GetConfigOption("event_definitions.user_id", true, false);
+
+	if (claims == NULL)
+		claims = "";
+	if (setting == NULL)
+		setting = "";
+	if (!CacheIsCurrent(claims, setting))
+	{
+		cache.valid = false;
+		ComputeIdentity(claims, setting);
+	}
+	return &cache;
+}
+
+PG_FUNCTION_INFO_V1(ed_acting_user_id);
+
+/*
+ * acting_user_id(): the JWT claim user_id, else the setting
+ * event_definitions.user_id, for superuser, gateway and admin logins; the
+ * user whose login_role is the login role otherwise; NULL for nobody.
+ */
+Datum
+ed_acting_user_id(PG_FUNCTION_ARGS)
+{
+	IdentityCache *identity = CurrentIdentity();
+
+	if (!identity->has_user)
+		PG_RETURN_NULL();
+	PG_RETURN_INT32(identity->user_id);
+}
+
+PG_FUNCTION_INFO_V1(ed_visible_projects);
+
+/*
+ * visible_projects(): the projects the acting user is a member of.
+ */
+Datum
+ed_visible_projects(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_ARRAYTYPE_P(DatumGetArrayTypePCopy(PointerGetDatum(CurrentIdentity()->projects)));
+}
+
+PG_FUNCTION_INFO_V1(ed_visible_users);
+
+/*
+ * visible_users(): the acting user and the users it shares a project with.
+ */
+Datum
+ed_visible_users(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_ARRAYTYPE_P(DatumGetArrayTypePCopy(PointerGetDatum(CurrentIdentity()->users)));
+}
+
+PG_FUNCTION_INFO_V1(ed_is_admin);
+
+/*
+ * is_admin(): does the current role hold event_definitions_admin (and so
+ * see every project)?
+ */
+Datum
+ed_is_admin(PG_FUNCTION_ARGS)
+{
+	Oid			admin = get_role_oid("event_definitions_admin", true);
+
+	PG_RETURN_BOOL(OidIsValid(admin) && has_privs_of_role(GetUserId(), admin));
+}
