@@ -16,6 +16,7 @@
 #include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
+#include "utils/memutils.h"
 
 #include "definitions.h"
 #include "event_definitions.h"
@@ -46,6 +47,55 @@ typedef struct ListLinkParams
 	const char *search;
 	const char *tags;
 } ListLinkParams;
+
+/*
+ * Kept plans of the list's queries, by query text.  A request's filters
+ * and ordering choose among a small set of query shapes (every value is a
+ * parameter), so a backend plans each shape once.
+ */
+#define LIST_PLAN_SLOTS 64
+
+typedef struct ListPlanSlot
+{
+	char	   *sql;			/* in TopMemoryContext */
+	SPIPlanPtr	plan;
+} ListPlanSlot;
+
+static ListPlanSlot list_plans[LIST_PLAN_SLOTS];
+static int	list_plans_next = 0;
+
+/*
+ * The kept plan for a query text, prepared on first use; when all slots
+ * are taken the oldest is replaced.
+ */
+static SPIPlanPtr
+CachedListPlan(const char *sql, int nargs, Oid *argtypes)
+{
+	ListPlanSlot *slot;
+	SPIPlanPtr	plan;
+	int			i;
+
+	for (i = 0; i < LIST_PLAN_SLOTS; i++)
+		if (list_plans[i].sql != NULL && strcmp(list_plans[i].sql, sql) == 0)
+			return list_plans[i].plan;
+
+	plan = SPI_prepare(sql, nargs, argtypes);
+	if (plan == NULL)
+		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+	if (SPI_keepplan(plan) != 0)
+		elog(ERROR, "SPI_keepplan failed");
+
+	slot = &list_plans[list_plans_next];
+	list_plans_next = (list_plans_next + 1) % LIST_PLAN_SLOTS;
+	if (slot->sql != NULL)
+	{
+		SPI_freeplan(slot->plan);
+		pfree(slot->sql);
+	}
+	slot->sql = MemoryContextStrdup(TopMemoryContext, sql);
+	slot->plan = plan;
+	return plan;
+}
 
 /*
  * Add a parameter; returns its number.
@@ -241,37 +291,6 @@ UnwrapQueryParam(char **text, EdJson **v, const char *what)
 }
 
 /*
- * The page object {count, next, previous, [count_is_capped,] results},
- * copied out of SPI.
- */
-static Datum
-AssemblePage(int64 count, char *next, char *previous, bool with_capped, bool capped, Datum results)
-{
-	static EdPlan plan = {
-		"SELECT pg_catalog.jsonb_build_object('count', $1, 'next', $2, 'previous', $3, 'results', $5)"
-		" OPERATOR(pg_catalog.||) CASE WHEN $6 THEN pg_catalog.jsonb_build_object('count_is_capped', $4)"
-		" ELSE '{}'::jsonb END",
-		6, {INT8OID, TEXTOID, TEXTOID, BOOLOID, JSONBOID, BOOLOID}
-	};
-	Datum		values[6];
-	char		nulls[6] = {' ', ' ', ' ', ' ', ' ', ' '};
-	bool		isnull;
-
-	values[0] = Int64GetDatum(count);
-	values[1] = next ? CStringGetTextDatum(next) : (Datum) 0;
-	values[2] = previous ? CStringGetTextDatum(previous) : (Datum) 0;
-	values[3] = BoolGetDatum(capped);
-	values[4] = results;
-	values[5] = BoolGetDatum(with_capped);
-	if (next == NULL)
-		nulls[1] = 'n';
-	if (previous == NULL)
-		nulls[2] = 'n';
-	ed_exec(&plan, values, nulls, true, 1);
-	return ed_copy_result(0, 1, &isnull);
-}
-
-/*
  * The number of definitions of a visible project (version 1.1 keeps it in
  * projects.definition_count); PT404 for a project the caller cannot see.
  */
@@ -336,7 +355,10 @@ ListDefinitions(FunctionCallInfo fcinfo, bool capped_counts)
 	int64		project_size = 0;
 	bool		narrowed = false;
 	bool		capped = false;
-	int			page_rows;
+	int			count_param,
+				next_param,
+				previous_param,
+				capped_param;
 
 	if (limit < 1)
 		ed_field_error("limit", "Ensure this value is greater than or equal to 1.");
@@ -481,36 +503,53 @@ ListDefinitions(FunctionCallInfo fcinfo, bool capped_counts)
 						 "SELECT pg_catalog.count(*) FROM event_definitions_private.event_definitions d WHERE %s",
 						 q.where.data);
 	memset(nulls, ' ', sizeof(nulls));
-	if (SPI_execute_with_args(sql.data, q.nparams, q.types, q.values, nulls, true, 1) != SPI_OK_SELECT)
+	if (SPI_execute_plan(CachedListPlan(sql.data, q.nparams, q.types), q.values, nulls, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not count event definitions");
 	count = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 	capped = capped && count >= 10000;
 
-	/* the page, in order */
+	/*
+	 * Links.  With an exact count, next exists while rows remain; with a
+	 * capped count it exists while pages are full, which the page query
+	 * decides (it knows how many rows it found).
+	 */
+	link.offset = offset;
+	if (capped || offset + limit < count)
+		next = BuildLink(&link, project_id, offset + limit);
+	if (offset > 0)
+		previous = BuildLink(&link, project_id, offset - limit <= 0 ? -1 : offset - limit);
+
+	/* the page object, in one statement: the results are aggregated once */
 	limit_param = AddParam(&q, INT8OID, Int64GetDatum(limit));
 	offset_param = AddParam(&q, INT8OID, Int64GetDatum(offset));
+	count_param = AddParam(&q, INT8OID, Int64GetDatum(count));
+	next_param = AddParam(&q, TEXTOID, next ? CStringGetTextDatum(next) : (Datum) 0);
+	if (next == NULL)
+		nulls[next_param - 1] = 'n';
+	previous_param = AddParam(&q, TEXTOID, previous ? CStringGetTextDatum(previous) : (Datum) 0);
+	if (previous == NULL)
+		nulls[previous_param - 1] = 'n';
+	capped_param = AddParam(&q, BOOLOID, BoolGetDatum(capped));
+
 	resetStringInfo(&sql);
 	appendStringInfo(&sql,
-					 "SELECT COALESCE(pg_catalog.jsonb_agg("
-					 "   pg_catalog.to_jsonb(v) OPERATOR(pg_catalog.-) 'project_id'::text ORDER BY p.ord), '[]'::jsonb)"
+					 "SELECT pg_catalog.jsonb_build_object('count', $%d,"
+					 " 'next', CASE WHEN $%d AND pg_catalog.count(p.id) OPERATOR(pg_catalog.<) $%d THEN NULL ELSE $%d END,"
+					 " 'previous', $%d,",
+					 count_param, capped_param, limit_param, next_param, previous_param);
+	if (capped_counts)
+		appendStringInfo(&sql, " 'count_is_capped', $%d,", capped_param);
+	appendStringInfo(&sql,
+					 " 'results', COALESCE(pg_catalog.jsonb_agg("
+					 "   pg_catalog.to_jsonb(v) OPERATOR(pg_catalog.-) 'project_id'::text ORDER BY p.ord), '[]'::jsonb))"
 					 " FROM (SELECT d.id, pg_catalog.row_number() OVER (ORDER BY %s) AS ord"
 					 "       FROM event_definitions_private.event_definitions d WHERE %s"
 					 "       ORDER BY %s LIMIT $%d OFFSET $%d) p"
 					 " JOIN event_definitions.event_definitions v ON v.project_id = $1 AND v.id = p.id",
 					 q.order.data, q.where.data, q.order.data, limit_param, offset_param);
-	if (SPI_execute_with_args(sql.data, q.nparams, q.types, q.values, nulls, true, 1) != SPI_OK_SELECT)
+	if (SPI_execute_plan(CachedListPlan(sql.data, q.nparams, q.types), q.values, nulls, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not list event definitions");
-	result = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-	page_rows = DatumGetInt32(DirectFunctionCall1(jsonb_array_length, result));
-
-	/* links: a capped count pages on while pages are full */
-	link.offset = offset;
-	if (capped ? page_rows == limit : offset + limit < count)
-		next = BuildLink(&link, project_id, offset + limit);
-	if (offset > 0)
-		previous = BuildLink(&link, project_id, offset - limit <= 0 ? -1 : offset - limit);
-
-	result = AssemblePage(count, next, previous, capped_counts, capped, result);
+	result = ed_copy_result(0, 1, &isnull);
 	SPI_finish();
 	return result;
 }
