@@ -237,6 +237,20 @@ SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION event_definitions_private.visible_users() IS
 	'The acting user and the users who share a project with it (whose names and e-mail addresses it may see)';
 
+-- Identities are kept per session; these triggers tell every backend when
+-- users or memberships change.
+CREATE FUNCTION event_definitions_private.identity_changed() RETURNS trigger
+AS 'MODULE_PATHNAME', 'ed_identity_changed'
+LANGUAGE C;
+COMMENT ON FUNCTION event_definitions_private.identity_changed() IS
+	'Invalidates the identities kept by acting_user_id(), visible_projects() and visible_users()';
+CREATE TRIGGER users_identity_changed
+	AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON event_definitions_private.users
+	FOR EACH STATEMENT EXECUTE FUNCTION event_definitions_private.identity_changed();
+CREATE TRIGGER project_members_identity_changed
+	AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON event_definitions_private.project_members
+	FOR EACH STATEMENT EXECUTE FUNCTION event_definitions_private.identity_changed();
+
 -- Row-level security: a project's rows are visible only to its members and to admins.
 DO $rls$
 DECLARE

@@ -5,26 +5,33 @@
  *	  the functions the row-level security policies call.
  *
  * Policies call these once per (sub)query, and a rendered definition has
- * five policy-checked subqueries, so the answers are computed once per
- * command and kept: the cache is keyed by the transaction, the command
- * counter, the session and current roles, and the two settings that name
- * the acting user.  Any write (a new command) or a change of role or
- * setting computes them again.
+ * five policy-checked subqueries, so the answers are computed once and
+ * kept for the session's login role and the two settings that name the
+ * acting user.  They are computed again when either changes, and whenever
+ * the users or project_members table changes (statement triggers send a
+ * relcache invalidation, which reaches every backend at commit and this
+ * one at once; an abort replays it) or a role or role membership changes
+ * (syscache invalidation).
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
 #include "access/xact.h"
+#include "catalog/namespace.h"
 #include "catalog/pg_type.h"
+#include "commands/trigger.h"
 #include "fmgr.h"
 #include "miscadmin.h"
-#include "storage/proc.h"
 #include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/syscache.h"
 
 #include "definitions.h"
 #include "event_definitions.h"
@@ -33,8 +40,8 @@
 typedef struct IdentityCache
 {
 	bool		valid;
-	LocalTransactionId lxid;
-	CommandId	cid;
+	Oid			users_relid;	/* relids whose changes invalidate the cache */
+	Oid			members_relid;
 	Oid			session_user;
 	char	   *claims;			/* request.jwt.claims, TopMemoryContext */
 	char	   *setting;		/* event_definitions.user_id, TopMemoryContext */
@@ -46,6 +53,29 @@ typedef struct IdentityCache
 
 static IdentityCache cache;
 
+static bool callbacks_registered = false;
+
+/*
+ * Relcache invalidation: forget the identity when users or project_members
+ * changed (or when every relation is invalidated).
+ */
+static void
+IdentityRelcacheCallback(Datum arg, Oid relid)
+{
+	/* no catalog access in a callback: compare with the relids kept at computation */
+	if (!OidIsValid(relid) || relid == cache.users_relid || relid == cache.members_relid)
+		cache.valid = false;
+}
+
+/*
+ * Syscache invalidation of roles and memberships: forget the identity.
+ */
+static void
+IdentitySyscacheCallback(Datum arg, int cacheid, uint32 hashvalue)
+{
+	cache.valid = false;
+}
+
 /*
  * Is the cached identity still the current one?
  */
@@ -53,8 +83,6 @@ static bool
 CacheIsCurrent(const char *claims, const char *setting)
 {
 	return cache.valid &&
-		cache.lxid == MyProc->lxid &&
-		cache.cid == GetCurrentCommandId(false) &&
 		cache.session_user == GetSessionUserId() &&
 		strcmp(cache.claims, claims) == 0 &&
 		strcmp(cache.setting, setting) == 0;
@@ -147,6 +175,7 @@ ComputeIdentity(const char *claims, const char *setting)
 	char	   *new_setting;
 	ArrayType  *new_projects;
 	ArrayType  *new_users;
+	Oid			schema;
 
 	SPI_connect();
 	if (superuser_arg(session) || SessionIsMemberOf("event_definitions_gateway") ||
@@ -198,10 +227,11 @@ ComputeIdentity(const char *claims, const char *setting)
 	cache.projects = new_projects;
 	cache.users = new_users;
 
+	schema = get_namespace_oid("event_definitions_private", false);
+	cache.users_relid = get_relname_relid("users", schema);
+	cache.members_relid = get_relname_relid("project_members", schema);
 	cache.has_user = has_user;
 	cache.user_id = user_id;
-	cache.lxid = MyProc->lxid;
-	cache.cid = GetCurrentCommandId(false);
 	cache.session_user = session;
 	cache.valid = true;
 	SPI_finish();
@@ -220,6 +250,13 @@ CurrentIdentity(void)
 		claims = "";
 	if (setting == NULL)
 		setting = "";
+	if (!callbacks_registered)
+	{
+		CacheRegisterRelcacheCallback(IdentityRelcacheCallback, (Datum) 0);
+		CacheRegisterSyscacheCallback(AUTHOID, IdentitySyscacheCallback, (Datum) 0);
+		CacheRegisterSyscacheCallback(AUTHMEMMEMROLE, IdentitySyscacheCallback, (Datum) 0);
+		callbacks_registered = true;
+	}
 	if (!CacheIsCurrent(claims, setting))
 	{
 		cache.valid = false;
@@ -279,4 +316,22 @@ ed_is_admin(PG_FUNCTION_ARGS)
 	Oid			admin = get_role_oid("event_definitions_admin", true);
 
 	PG_RETURN_BOOL(OidIsValid(admin) && has_privs_of_role(GetUserId(), admin));
+}
+
+PG_FUNCTION_INFO_V1(ed_identity_changed);
+
+/*
+ * Statement trigger on users and project_members: tell every backend
+ * (at commit) and this one (at the next command) to compute identities
+ * again.
+ */
+Datum
+ed_identity_changed(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		elog(ERROR, "identity_changed() must be called as a trigger");
+	CacheInvalidateRelcacheByRelid(RelationGetRelid(trigdata->tg_relation));
+	return PointerGetDatum(NULL);
 }
