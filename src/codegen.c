@@ -12,6 +12,7 @@
 #include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "common/cryptohash.h"
+#include "common/hashfn.h"
 #include "common/sha2.h"
 #include "fmgr.h"
 #include "pgtime.h"
@@ -25,32 +26,60 @@
 #include "event_definitions.h"
 
 /*
+ * The slot of name in the set's open-addressing table: where it is, or the
+ * empty slot where it would go.  The table is a power of two in size.
+ */
+static int
+NameSetSlot(NameSet *set, const char *name)
+{
+	uint32		mask = (uint32) set->cap - 1;
+	uint32		i = hash_bytes((const unsigned char *) name, strlen(name)) & mask;
+
+	while (set->names[i] != NULL && strcmp(set->names[i], name) != 0)
+		i = (i + 1) & mask;
+	return (int) i;
+}
+
+/*
  * Is name in the set?
  */
 bool
 nameset_contains(NameSet *set, const char *name)
 {
-	int			i;
-
-	for (i = 0; i < set->n; i++)
-		if (strcmp(set->names[i], name) == 0)
-			return true;
-	return false;
+	if (set->cap == 0)
+		return false;
+	return set->names[NameSetSlot(set, name)] != NULL;
 }
 
 /*
- * Add name to the set.
+ * Add name to the set (kept at most half full, so lookups stay O(1) and the
+ * generators linear in the number of names).
  */
 void
 nameset_add(NameSet *set, const char *name)
 {
-	if (set->n == set->cap)
+	int			slot;
+
+	if (2 * (set->n + 1) > set->cap)
 	{
-		set->cap = set->cap ? set->cap * 2 : 16;
-		set->names = set->names ? repalloc(set->names, sizeof(char *) * set->cap)
-			: palloc(sizeof(char *) * set->cap);
+		char	  **old = set->names;
+		int			oldcap = set->cap;
+		int			i;
+
+		set->cap = oldcap ? oldcap * 2 : 32;
+		set->names = palloc0(sizeof(char *) * set->cap);
+		for (i = 0; i < oldcap; i++)
+			if (old[i] != NULL)
+				set->names[NameSetSlot(set, old[i])] = old[i];
+		if (old)
+			pfree(old);
 	}
-	set->names[set->n++] = pstrdup(name);
+	slot = NameSetSlot(set, name);
+	if (set->names[slot] == NULL)
+	{
+		set->names[slot] = pstrdup(name);
+		set->n++;
+	}
 }
 
 /*

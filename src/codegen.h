@@ -37,12 +37,12 @@ typedef struct CodegenSchema
 	bool		has_datetime;
 } CodegenSchema;
 
-/* A growable set of identifiers, for the uniqueness rules. */
+/* A growable hash set of identifiers, for the uniqueness rules; {0} is empty. */
 typedef struct NameSet
 {
-	int			n;
-	int			cap;
-	char	  **names;
+	int			n;				/* names in the set */
+	int			cap;			/* slots: 0 or a power of two */
+	char	  **names;			/* open addressing; NULL is a free slot */
 } NameSet;
 
 extern bool nameset_contains(NameSet *set, const char *name);
