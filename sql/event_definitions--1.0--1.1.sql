@@ -6,77 +6,12 @@
 SET LOCAL search_path TO pg_catalog, pg_temp;
 
 /*
- * Large projects.  Each project keeps the number of its definitions, so the
- * list can tell a large project (PostHog: above 50,000 definitions the count
- * is capped at 10,000; above 100,000 the default order is by name) without
- * counting it.  Statement-level triggers keep the number, once per statement.
+ * Large projects (PostHog: above 50,000 definitions the list count is capped
+ * at 10,000; above 100,000 the default order is by name).  The list tells a
+ * large project from the planner's statistics of project_id (the most
+ * common values and their frequencies, scaled to the table's current size),
+ * so neither a count nor a counter row that every insert would update.
  */
-ALTER TABLE event_definitions_private.projects
-	ADD COLUMN definition_count bigint NOT NULL DEFAULT 0;
-COMMENT ON COLUMN event_definitions_private.projects.definition_count IS
-	'Number of event definitions of the project, kept by triggers; decides capped list counts';
-
-UPDATE event_definitions_private.projects p
-SET definition_count = c.n
-FROM (SELECT d.project_id, pg_catalog.count(*) AS n
-	  FROM event_definitions_private.event_definitions d GROUP BY d.project_id) c
-WHERE c.project_id = p.project_id;
-
-CREATE FUNCTION event_definitions_private.count_definitions() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-	IF TG_OP = 'INSERT' THEN
-		UPDATE event_definitions_private.projects p
-		SET definition_count = p.definition_count + c.n
-		FROM (SELECT project_id, pg_catalog.count(*) AS n FROM new_rows GROUP BY project_id) c
-		WHERE p.project_id = c.project_id;
-	ELSE
-		UPDATE event_definitions_private.projects p
-		SET definition_count = GREATEST(p.definition_count - c.n, 0)
-		FROM (SELECT project_id, pg_catalog.count(*) AS n FROM old_rows GROUP BY project_id) c
-		WHERE p.project_id = c.project_id;
-	END IF;
-	RETURN NULL;
-END
-$$;
-REVOKE ALL ON FUNCTION event_definitions_private.count_definitions() FROM PUBLIC;
-COMMENT ON FUNCTION event_definitions_private.count_definitions() IS
-	'Keeps projects.definition_count (statement-level, from the transition table)';
-
-CREATE TRIGGER event_definitions_counted_insert
-	AFTER INSERT ON event_definitions_private.event_definitions
-	REFERENCING NEW TABLE AS new_rows
-	FOR EACH STATEMENT EXECUTE FUNCTION event_definitions_private.count_definitions();
-CREATE TRIGGER event_definitions_counted_delete
-	AFTER DELETE ON event_definitions_private.event_definitions
-	REFERENCING OLD TABLE AS old_rows
-	FOR EACH STATEMENT EXECUTE FUNCTION event_definitions_private.count_definitions();
-
-/*
- * A project row is always inserted before its definitions (foreign key), so
- * it starts at 0 whatever the row says.  This keeps the count exact across
- * pg_dump/pg_restore: the restored projects row carries the dumped count,
- * and restoring the definitions afterwards counts them again.  (With
- * triggers disabled, --disable-triggers, the dumped count is kept as is.)
- */
-CREATE FUNCTION event_definitions_private.start_definition_count() RETURNS trigger
-LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-	NEW.definition_count := 0;
-	RETURN NEW;
-END
-$$;
-REVOKE ALL ON FUNCTION event_definitions_private.start_definition_count() FROM PUBLIC;
-COMMENT ON FUNCTION event_definitions_private.start_definition_count() IS
-	'A new projects row starts with definition_count 0 (its definitions are inserted, and counted, later)';
-CREATE TRIGGER projects_start_definition_count
-	BEFORE INSERT ON event_definitions_private.projects
-	FOR EACH ROW EXECUTE FUNCTION event_definitions_private.start_definition_count();
-
 -- list_event_definitions now caps counts of large projects (count_is_capped)
 CREATE OR REPLACE FUNCTION event_definitions.list_event_definitions(
 	project_id bigint,
@@ -128,12 +63,5 @@ COMMENT ON FUNCTION event_definitions_private.create_search_index() IS
 	'Builds the trigram index for list search when pg_trgm is installed; returns whether it exists now';
 
 SELECT event_definitions_private.create_search_index();
-
-/*
- * The activity log's identity sequence is data too: without this, a dump
- * restores the log's rows but restarts the sequence at 1, and the next
- * write after a restore collides with activity_log_pkey.
- */
-SELECT pg_catalog.pg_extension_config_dump('event_definitions_private.activity_log_id_seq', '');
 
 NOTIFY pgrst, 'reload schema';

@@ -7,6 +7,17 @@
 -- views and policies resolve once, at creation time.
 SET LOCAL search_path TO pg_catalog, pg_temp;
 
+-- Request bodies are JSON, whose strings are UTF-8, stored as they come.
+DO $encoding$
+BEGIN
+	IF pg_catalog.getdatabaseencoding() OPERATOR(pg_catalog.<>) 'UTF8' THEN
+		RAISE EXCEPTION 'event_definitions requires a UTF8 database, not %', pg_catalog.getdatabaseencoding()
+			USING ERRCODE = 'feature_not_supported',
+				  HINT = 'Create the database with ENCODING ''UTF8''.';
+	END IF;
+END
+$encoding$;
+
 /*
  * Roles.  They are cluster-wide, so they are created only when missing and
  * survive DROP EXTENSION (a second database reuses them).
@@ -58,7 +69,7 @@ CREATE TABLE event_definitions_private.users (
 	hedgehog_config			jsonb,
 	role_at_organization	text CHECK (role_at_organization IN ('', 'engineering', 'data', 'product', 'founder',
 																 'leadership', 'marketing', 'sales', 'other')),
-	login_role				name UNIQUE,
+	login_role				regrole UNIQUE,
 	obj						jsonb NOT NULL DEFAULT '{}'
 );
 COMMENT ON TABLE event_definitions_private.users IS
@@ -200,6 +211,8 @@ SELECT pg_catalog.pg_extension_config_dump('event_definitions_private.property_g
 SELECT pg_catalog.pg_extension_config_dump('event_definitions_private.property_group_properties', '');
 SELECT pg_catalog.pg_extension_config_dump('event_definitions_private.event_schemas', '');
 SELECT pg_catalog.pg_extension_config_dump('event_definitions_private.activity_log', '');
+-- the log's identity sequence too, or a restored log restarts its ids at 1
+SELECT pg_catalog.pg_extension_config_dump('event_definitions_private.activity_log_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('event_definitions_private.event_usage', '');
 
 /*
@@ -250,6 +263,32 @@ CREATE TRIGGER users_identity_changed
 CREATE TRIGGER project_members_identity_changed
 	AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON event_definitions_private.project_members
 	FOR EACH STATEMENT EXECUTE FUNCTION event_definitions_private.identity_changed();
+-- also under session_replication_role = replica (logical replication, restores)
+ALTER TABLE event_definitions_private.users ENABLE ALWAYS TRIGGER users_identity_changed;
+ALTER TABLE event_definitions_private.project_members ENABLE ALWAYS TRIGGER project_members_identity_changed;
+
+-- Project data changes only through the API's write functions (or a
+-- superuser): the table privileges they need do not let a writer skip the
+-- API's validation, verification rules or activity log.
+CREATE FUNCTION event_definitions_private.guard_write() RETURNS trigger
+AS 'MODULE_PATHNAME', 'ed_guard_write'
+LANGUAGE C;
+COMMENT ON FUNCTION event_definitions_private.guard_write() IS
+	'Refuses writes to project data that do not come from the functions of schema event_definitions';
+DO $guard$
+DECLARE
+	t text;
+BEGIN
+	FOREACH t IN ARRAY ARRAY['event_definitions', 'property_groups', 'property_group_properties',
+							 'event_schemas', 'activity_log', 'event_usage']
+	LOOP
+		EXECUTE pg_catalog.format(
+			'CREATE TRIGGER guard_write BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE'
+			' ON event_definitions_private.%I FOR EACH STATEMENT'
+			' EXECUTE FUNCTION event_definitions_private.guard_write()', t);
+	END LOOP;
+END
+$guard$;
 
 -- Row-level security: a project's rows are visible only to its members and to admins.
 DO $rls$
@@ -362,7 +401,7 @@ COMMENT ON FUNCTION event_definitions_private.changes(jsonb, jsonb, text, text) 
 -- A property group in the API's shape, and the fields its activity log records.
 CREATE FUNCTION event_definitions_private.property_group_object(project_id bigint, id uuid)
 RETURNS jsonb
-LANGUAGE sql STABLE PARALLEL SAFE
+LANGUAGE sql STABLE PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
 AS $$
 	SELECT pg_catalog.jsonb_build_object(
@@ -386,7 +425,7 @@ COMMENT ON FUNCTION event_definitions_private.property_group_object(bigint, uuid
 
 CREATE FUNCTION event_definitions_private.property_group_snapshot(project_id bigint, id uuid)
 RETURNS jsonb
-LANGUAGE sql STABLE PARALLEL SAFE
+LANGUAGE sql STABLE PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
 AS $$
 	SELECT pg_catalog.jsonb_build_object(
@@ -547,7 +586,7 @@ LANGUAGE C VOLATILE;
 COMMENT ON FUNCTION event_definitions.bulk_update_verified(bigint, json) IS
 	'POST /event_definitions/bulk_update_verified/: {"ids", "verified"} -> {updated, skipped}';
 
-CREATE FUNCTION event_definitions.event_definition_by_name(project_id bigint, name text)
+CREATE FUNCTION event_definitions.event_definition_by_name(project_id bigint, name text DEFAULT NULL)
 RETURNS jsonb
 AS 'MODULE_PATHNAME', 'ed_event_definition_by_name'
 LANGUAGE C STABLE;

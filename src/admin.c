@@ -9,6 +9,7 @@
 
 #include "catalog/pg_type.h"
 #include "fmgr.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 
@@ -75,17 +76,14 @@ ed_upsert_user(PG_FUNCTION_ARGS)
 		"  login_role = CASE WHEN $18 THEN EXCLUDED.login_role ELSE u.login_role END"
 		" RETURNING u.id",
 		19, {INT4OID, BOOLOID, UUIDOID, BOOLOID, TEXTOID, BOOLOID, TEXTOID, BOOLOID, TEXTOID,
-			BOOLOID, TEXTOID, BOOLOID, BOOLOID, BOOLOID, JSONBOID, BOOLOID, TEXTOID, BOOLOID, NAMEOID}
+			BOOLOID, TEXTOID, BOOLOID, BOOLOID, BOOLOID, JSONBOID, BOOLOID, TEXTOID, BOOLOID, REGROLEOID}
 	};
 	static EdPlan render_plan = {
 		"SELECT obj FROM event_definitions_private.user_objects WHERE id = $1", 1, {INT4OID}
 	};
-	static EdPlan role_plan = {
-		"SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $1", 1, {NAMEOID}
-	};
 	static EdPlan login_plan = {
 		"SELECT 1 FROM event_definitions_private.users WHERE login_role = $1 AND id OPERATOR(pg_catalog.<>) $2",
-		2, {NAMEOID, INT4OID}
+		2, {REGROLEOID, INT4OID}
 	};
 	static const char *const text_fields[] = {"distinct_id", "first_name", "last_name", "email"};
 	static const int text_limits[] = {200, 150, 150, 254};
@@ -190,12 +188,14 @@ ed_upsert_user(PG_FUNCTION_ARGS)
 		values[17] = BoolGetDatum(true);
 		if (role)
 		{
+			/* kept by OID: a later role of the same name is not this user */
+			Oid			roleid = get_role_oid(role, true);
 			Datum		args[2];
 
-			args[0] = DirectFunctionCall1(namein, CStringGetDatum(role));
-			args[1] = Int32GetDatum(id);
-			if (ed_exec(&role_plan, args, NULL, false, 1) == 0)
+			if (!OidIsValid(roleid))
 				ed_field_error("login_role", psprintf("Role \"%s\" does not exist.", role));
+			args[0] = ObjectIdGetDatum(roleid);
+			args[1] = Int32GetDatum(id);
 			if (ed_exec(&login_plan, args, NULL, false, 1) > 0)
 				ed_field_error("login_role", psprintf("Role \"%s\" already belongs to another user.", role));
 			values[18] = args[0];

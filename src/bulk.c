@@ -66,14 +66,12 @@ ParseIds(EdJson *body, int *nids)
 	return PointerGetDatum(construct_array(elems, v->len, UUIDOID, UUID_LEN, false, TYPALIGN_CHAR));
 }
 
-PG_FUNCTION_INFO_V1(ed_bulk_update_tags);
-
 /*
  * bulk_update_tags(project_id, {"ids", "action", "tags"}) ->
  * {"updated": [{"id", "tags"}], "skipped": [{"id", "reason"}]}
  */
-Datum
-ed_bulk_update_tags(PG_FUNCTION_ARGS)
+static Datum
+BulkUpdateTags(PG_FUNCTION_ARGS)
 {
 	static EdPlan plan = {
 		"WITH req AS ("
@@ -155,16 +153,14 @@ ed_bulk_update_tags(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(result);
 }
 
-PG_FUNCTION_INFO_V1(ed_bulk_update_verified);
-
 /*
  * bulk_update_verified(project_id, {"ids", "verified"}) ->
  * {"updated": [{"id", "verified"}], "skipped": [{"id", "reason"}]}.
  * Verifying stamps verified_by/verified_at and unhides; unverifying clears
  * them; rows already in the requested state are listed but not written.
  */
-Datum
-ed_bulk_update_verified(PG_FUNCTION_ARGS)
+static Datum
+BulkUpdateVerified(PG_FUNCTION_ARGS)
 {
 	static EdPlan plan = {
 		"WITH req AS ("
@@ -228,4 +224,28 @@ ed_bulk_update_verified(PG_FUNCTION_ARGS)
 	result = ed_copy_result(0, 1, &isnull);
 	SPI_finish();
 	PG_RETURN_DATUM(result);
+}
+
+PG_FUNCTION_INFO_V1(ed_bulk_update_tags);
+
+/*
+ * bulk_update_tags(): entry point; writes to the extension's tables are allowed
+ * while it runs (see ed_api_call).
+ */
+Datum
+ed_bulk_update_tags(PG_FUNCTION_ARGS)
+{
+	return ed_api_call(fcinfo, BulkUpdateTags);
+}
+
+PG_FUNCTION_INFO_V1(ed_bulk_update_verified);
+
+/*
+ * bulk_update_verified(): entry point; writes to the extension's tables are allowed
+ * while it runs (see ed_api_call).
+ */
+Datum
+ed_bulk_update_verified(PG_FUNCTION_ARGS)
+{
+	return ed_api_call(fcinfo, BulkUpdateVerified);
 }

@@ -132,19 +132,22 @@ ParseDefinitionBody(EdJson *body, bool creating, DefinitionInput *in)
 }
 
 /*
- * The owner must be a user the caller can see.
+ * The owner must be a member of the project (so that every member sees it).
  */
 static void
-CheckOwner(DefinitionInput *in)
+CheckOwner(DefinitionInput *in, int64 project_id)
 {
 	static EdPlan plan = {
-		"SELECT 1 FROM event_definitions_private.users WHERE id = $1", 1, {INT4OID}
+		"SELECT 1 FROM event_definitions_private.project_members"
+		" WHERE project_id = $1 AND user_id = $2",
+		2, {INT8OID, INT4OID}
 	};
-	Datum		values[1];
+	Datum		values[2];
 
 	if (!in->has_owner || in->owner_null)
 		return;
-	values[0] = Int32GetDatum(in->owner);
+	values[0] = Int64GetDatum(project_id);
+	values[1] = Int32GetDatum(in->owner);
 	if (ed_exec(&plan, values, NULL, false, 1) == 0)
 		ed_field_error("owner", psprintf("Invalid pk \"%d\" - object does not exist.", in->owner));
 }
@@ -219,13 +222,11 @@ ed_body_arg(FunctionCallInfo fcinfo, int argno, const char *what)
 	return ed_parse_body(PG_GETARG_TEXT_PP(argno), what);
 }
 
-PG_FUNCTION_INFO_V1(ed_create_event_definition);
-
 /*
  * create_event_definition(project_id, body): POST /event_definitions/.
  */
-Datum
-ed_create_event_definition(PG_FUNCTION_ARGS)
+static Datum
+CreateEventDefinition(PG_FUNCTION_ARGS)
 {
 	static EdPlan plan = {
 		"WITH ins AS ("
@@ -264,7 +265,7 @@ ed_create_event_definition(PG_FUNCTION_ARGS)
 
 	ed_require_project(project_id);
 	user = ed_acting_user(&user_null);
-	CheckOwner(&in);
+	CheckOwner(&in, project_id);
 
 	memset(nulls, ' ', sizeof(nulls));
 	values[0] = Int64GetDatum(project_id);
@@ -327,15 +328,13 @@ ed_retrieve_event_definition(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(result);
 }
 
-PG_FUNCTION_INFO_V1(ed_update_event_definition);
-
 /*
  * update_event_definition(project_id, id, body): PATCH.  name is read-only;
  * verification follows PostHog: hiding clears verification, verifying
  * unhides and stamps verified_by/verified_at once, unverifying clears them.
  */
-Datum
-ed_update_event_definition(PG_FUNCTION_ARGS)
+static Datum
+UpdateEventDefinition(PG_FUNCTION_ARGS)
 {
 	static EdPlan plan = {
 		"WITH old AS ("
@@ -389,7 +388,7 @@ ed_update_event_definition(PG_FUNCTION_ARGS)
 	body = ed_body_arg(fcinfo, 2, "event definition body");
 	ParseDefinitionBody(body, false, &in);
 	user = ed_acting_user(&user_null);
-	CheckOwner(&in);
+	CheckOwner(&in, project_id);
 
 	/* 0: leave verification alone, 1: verify, 2: clear verification */
 	if (in.has_hidden && !in.hidden_null && in.hidden)
@@ -442,13 +441,11 @@ ed_update_event_definition(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(result);
 }
 
-PG_FUNCTION_INFO_V1(ed_delete_event_definition);
-
 /*
  * delete_event_definition(project_id, id): DELETE, logged with a snapshot.
  */
-Datum
-ed_delete_event_definition(PG_FUNCTION_ARGS)
+static Datum
+DeleteEventDefinition(PG_FUNCTION_ARGS)
 {
 	static EdPlan plan = {
 		"WITH del AS ("
@@ -476,4 +473,40 @@ ed_delete_event_definition(PG_FUNCTION_ARGS)
 	SPI_finish();
 	ed_set_response_status("204");
 	PG_RETURN_VOID();
+}
+
+PG_FUNCTION_INFO_V1(ed_create_event_definition);
+
+/*
+ * create_event_definition(): entry point; writes to the extension's tables are allowed
+ * while it runs (see ed_api_call).
+ */
+Datum
+ed_create_event_definition(PG_FUNCTION_ARGS)
+{
+	return ed_api_call(fcinfo, CreateEventDefinition);
+}
+
+PG_FUNCTION_INFO_V1(ed_update_event_definition);
+
+/*
+ * update_event_definition(): entry point; writes to the extension's tables are allowed
+ * while it runs (see ed_api_call).
+ */
+Datum
+ed_update_event_definition(PG_FUNCTION_ARGS)
+{
+	return ed_api_call(fcinfo, UpdateEventDefinition);
+}
+
+PG_FUNCTION_INFO_V1(ed_delete_event_definition);
+
+/*
+ * delete_event_definition(): entry point; writes to the extension's tables are allowed
+ * while it runs (see ed_api_call).
+ */
+Datum
+ed_delete_event_definition(PG_FUNCTION_ARGS)
+{
+	return ed_api_call(fcinfo, DeleteEventDefinition);
 }

@@ -17,6 +17,7 @@
 #include <math.h>
 
 #include "miscadmin.h"
+#include "utils/memutils.h"
 
 #include "ed_json.h"
 
@@ -27,8 +28,11 @@
 extern FILE *ed_jansson_stdin;
 __attribute__((visibility("hidden"))) FILE *ed_jansson_stdin = NULL;
 
+/* deeper than jansson's parser accepts (2048), so only a built tree hits it */
+#define ED_JSON_MAX_DEPTH 4096
+
 static EdJson *ConvertValue(json_t *value);
-static json_t *BuildValue(const EdJson *v, bool sort_keys);
+static json_t *BuildValue(const EdJson *v, bool sort_keys, int depth);
 
 /*
  * Copy a jansson value into a palloc'd EdJson tree.
@@ -253,12 +257,17 @@ ed_json_real_text(double d)
  * Build a jansson value from an EdJson tree (for serialization).
  */
 static json_t *
-BuildValue(const EdJson *v, bool sort_keys)
+BuildValue(const EdJson *v, bool sort_keys, int depth)
 {
 	json_t	   *result = NULL;
 	int			i;
 
-	check_stack_depth();
+	/*
+	 * No ERROR may happen while a partly built tree exists: too deep a tree
+	 * (deeper than any parse accepts) fails with NULL, like malloc.
+	 */
+	if (depth > ED_JSON_MAX_DEPTH)
+		return NULL;
 	switch (v->type)
 	{
 		case EDJ_NULL:
@@ -282,7 +291,7 @@ BuildValue(const EdJson *v, bool sort_keys)
 				break;
 			for (i = 0; i < v->len; i++)
 			{
-				json_t	   *item = BuildValue(v->items[i], sort_keys);
+				json_t	   *item = BuildValue(v->items[i], sort_keys, depth + 1);
 
 				if (item == NULL || json_array_append_new(result, item) != 0)
 				{
@@ -297,7 +306,7 @@ BuildValue(const EdJson *v, bool sort_keys)
 				break;
 			for (i = 0; i < v->len; i++)
 			{
-				json_t	   *item = BuildValue(v->items[i], sort_keys);
+				json_t	   *item = BuildValue(v->items[i], sort_keys, depth + 1);
 
 				if (item == NULL || json_object_set_new_nocheck(result, v->keys[i], item) != 0)
 				{
@@ -311,12 +320,18 @@ BuildValue(const EdJson *v, bool sort_keys)
 }
 
 /*
- * json_dump_callback sink: append to a StringInfo.
+ * json_dump_callback sink: append to a StringInfo.  It must not raise an
+ * ERROR in the middle of jansson's dump, so text that would outgrow a
+ * palloc'd string stops the dump (-1) instead.
  */
 static int
 DumpToStringInfo(const char *buffer, size_t size, void *data)
 {
-	appendBinaryStringInfo((StringInfo) data, buffer, size);
+	StringInfo	buf = (StringInfo) data;
+
+	if (size >= (size_t) (MaxAllocSize / 2) - (size_t) buf->len)
+		return -1;
+	appendBinaryStringInfo(buf, buffer, size);
 	return 0;
 }
 
@@ -330,7 +345,7 @@ ed_json_serialize(const EdJson *v, bool sort_keys)
 	StringInfoData buf;
 	volatile int rc = 0;
 
-	root = BuildValue(v, sort_keys);
+	root = BuildValue(v, sort_keys, 0);
 	if (root == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_OUT_OF_MEMORY),
@@ -350,6 +365,8 @@ ed_json_serialize(const EdJson *v, bool sort_keys)
 	PG_END_TRY();
 
 	if (rc != 0)
-		elog(ERROR, "could not serialize JSON");
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("JSON text is too long")));
 	return buf.data;
 }

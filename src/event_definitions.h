@@ -9,6 +9,7 @@
 #define EVENT_DEFINITIONS_H
 
 #include "executor/spi.h"
+#include "fmgr.h"
 #include "utils/uuid.h"
 
 #include "ed_json.h"
@@ -49,6 +50,7 @@ extern pg_uuid_t *ed_parse_uuid(const char *s, bool *ok);
 extern Datum ed_text_array(char **items, int n);
 extern char *ed_query_string_escape(const char *s);
 extern void ed_set_response_status(const char *status);
+extern Datum ed_api_call(FunctionCallInfo fcinfo, PGFunction fn);
 
 /* request.c: validation of request bodies */
 extern EdJson *ed_parse_body(text *body, const char *what);

@@ -31,6 +31,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
+#include "utils/snapmgr.h"
 #include "utils/syscache.h"
 
 #include "definitions.h"
@@ -53,6 +54,9 @@ typedef struct IdentityCache
 
 static IdentityCache cache;
 
+/* bumped by every invalidation; a computation overtaken by one is not kept */
+static uint64 invalidations = 0;
+
 static bool callbacks_registered = false;
 
 /*
@@ -64,7 +68,10 @@ IdentityRelcacheCallback(Datum arg, Oid relid)
 {
 	/* no catalog access in a callback: compare with the relids kept at computation */
 	if (!OidIsValid(relid) || relid == cache.users_relid || relid == cache.members_relid)
+	{
 		cache.valid = false;
+		invalidations++;
+	}
 }
 
 /*
@@ -74,6 +81,24 @@ static void
 IdentitySyscacheCallback(Datum arg, int cacheid, uint32 hashvalue)
 {
 	cache.valid = false;
+	invalidations++;
+}
+
+/*
+ * Run a kept plan read-only with the latest snapshot rather than the
+ * statement's: the answer is kept beyond this transaction, so it must not
+ * reflect an older snapshot (say, of a REPEATABLE READ transaction) than
+ * the invalidations already processed.
+ */
+static int
+LatestSnapshotQuery(EdPlan *plan, Datum *values, const char *nulls)
+{
+	int			rc = SPI_execute_snapshot(ed_plan(plan), values, nulls,
+										  GetLatestSnapshot(), InvalidSnapshot, true, false, 1);
+
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "SPI_execute_snapshot failed: %s", SPI_result_code_string(rc));
+	return (int) SPI_processed;
 }
 
 /*
@@ -149,7 +174,7 @@ static void
 ComputeIdentity(const char *claims, const char *setting)
 {
 	static EdPlan login_plan = {
-		"SELECT id FROM event_definitions_private.users WHERE login_role = $1", 1, {NAMEOID}
+		"SELECT id FROM event_definitions_private.users WHERE login_role = $1", 1, {REGROLEOID}
 	};
 	static EdPlan projects_plan = {
 		"SELECT COALESCE(pg_catalog.array_agg(project_id ORDER BY project_id), '{}')"
@@ -176,6 +201,7 @@ ComputeIdentity(const char *claims, const char *setting)
 	ArrayType  *new_projects;
 	ArrayType  *new_users;
 	Oid			schema;
+	uint64		started = invalidations;
 
 	SPI_connect();
 	if (superuser_arg(session) || SessionIsMemberOf("event_definitions_gateway") ||
@@ -183,8 +209,8 @@ ComputeIdentity(const char *claims, const char *setting)
 		user_id = ClaimedUser(claims, setting, &has_user);
 	else
 	{
-		values[0] = DirectFunctionCall1(namein, CStringGetDatum(GetUserNameFromId(session, false)));
-		if (ed_exec(&login_plan, values, NULL, true, 1) > 0)
+		values[0] = ObjectIdGetDatum(session);
+		if (LatestSnapshotQuery(&login_plan, values, NULL) > 0)
 		{
 			user_id = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 			has_user = true;
@@ -194,7 +220,7 @@ ComputeIdentity(const char *claims, const char *setting)
 	values[0] = Int32GetDatum(user_id);
 	if (has_user)
 	{
-		ed_exec(&projects_plan, values, NULL, true, 1);
+		LatestSnapshotQuery(&projects_plan, values, NULL);
 		projects = DatumGetArrayTypeP(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 	}
 	else
@@ -204,7 +230,7 @@ ComputeIdentity(const char *claims, const char *setting)
 	values[1] = Int32GetDatum(user_id);
 	nulls[0] = ' ';
 	nulls[1] = has_user ? ' ' : 'n';
-	ed_exec(&users_plan, values, nulls, true, 1);
+	LatestSnapshotQuery(&users_plan, values, nulls);
 	users = DatumGetArrayTypeP(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 
 	/* keep the answers for the rest of this command; replace the old ones last */
@@ -233,7 +259,8 @@ ComputeIdentity(const char *claims, const char *setting)
 	cache.has_user = has_user;
 	cache.user_id = user_id;
 	cache.session_user = session;
-	cache.valid = true;
+	/* an invalidation that arrived meanwhile may not be reflected: use, don't keep */
+	cache.valid = (invalidations == started);
 	SPI_finish();
 }
 

@@ -19,6 +19,7 @@
 #include "fmgr.h"
 #include "mb/pg_wchar.h"
 #include "utils/builtins.h"
+#include "utils/datetime.h"
 #include "utils/jsonb.h"
 #include "utils/timestamp.h"
 
@@ -158,24 +159,32 @@ ValueFitsType(JsonbValue *v, const char *type)
 	return true;
 }
 
-PG_FUNCTION_INFO_V1(ed_ingest_event);
-
 /*
  * ingest_event(project_id, event, properties jsonb, timestamp) ->
  * {"accepted": bool, "violations": [{"property", "violation", ...}]}
  */
-Datum
-ed_ingest_event(PG_FUNCTION_ARGS)
+static Datum
+IngestEvent(PG_FUNCTION_ARGS)
 {
+	/* a definition first seen here is a write like any other: logged "created" */
 	static EdPlan upsert_plan = {
-		"INSERT INTO event_definitions_private.event_definitions AS d"
-		" (project_id, name, created_at, last_seen_at)"
+		"WITH up AS ("
+		" INSERT INTO event_definitions_private.event_definitions AS d"
+		"  (project_id, name, created_at, last_seen_at)"
 		" VALUES ($1, $2, $3, $3)"
 		" ON CONFLICT (project_id, name) DO UPDATE SET"
 		"  created_at = COALESCE(d.created_at, EXCLUDED.created_at),"
 		"  last_seen_at = GREATEST(d.last_seen_at, EXCLUDED.last_seen_at)"
 		" WHERE d.created_at IS NULL OR d.last_seen_at IS NULL"
-		"  OR d.last_seen_at OPERATOR(pg_catalog.<) EXCLUDED.last_seen_at",
+		"  OR d.last_seen_at OPERATOR(pg_catalog.<) EXCLUDED.last_seen_at"
+		" RETURNING d.id, d.name, d.xmax OPERATOR(pg_catalog.=) 0 AS inserted,"
+		"  event_definitions_private.snapshot(d) AS snap)"
+		" INSERT INTO event_definitions_private.activity_log"
+		"  (project_id, scope, item_id, activity, user_id, detail)"
+		" SELECT $1, '" ED_SCOPE_DEFINITION "', up.id::text, 'created', event_definitions_private.acting_user_id(),"
+		"  pg_catalog.jsonb_build_object('name', up.name, 'changes',"
+		"   event_definitions_private.changes(NULL, up.snap, 'created', '" ED_SCOPE_DEFINITION "'))"
+		" FROM up WHERE up.inserted",
 		3, {INT8OID, TEXTOID, TIMESTAMPTZOID}
 	};
 	static EdPlan schema_plan = {
@@ -201,6 +210,8 @@ ed_ingest_event(PG_FUNCTION_ARGS)
 				row;
 	char	   *last_name = NULL;
 	Datum		result;
+	struct pg_tm tm;
+	fsec_t		fsec;
 
 	if (PG_ARGISNULL(1) || VARSIZE_ANY_EXHDR(PG_GETARG_TEXT_PP(1)) == 0)
 		ed_field_error("event", "This field may not be blank.");
@@ -210,6 +221,9 @@ ed_ingest_event(PG_FUNCTION_ARGS)
 		ed_field_error("event", psprintf("Ensure this field has no more than %d characters.", ED_MAX_NAME_LENGTH));
 	if (properties != NULL && !JB_ROOT_IS_OBJECT(properties))
 		ed_field_error("properties", "Expected a dictionary of items.");
+	if (TIMESTAMP_NOT_FINITE(ts) || timestamp2tm(ts, NULL, &tm, &fsec, NULL, NULL) != 0 ||
+		tm.tm_year < 1 || tm.tm_year > 9999)
+		ed_field_error("timestamp", "Ensure this value is a date and time between the years 1 and 9999.");
 
 	values[0] = Int64GetDatum(project_id);
 	values[1] = PG_GETARG_DATUM(1);
@@ -279,4 +293,16 @@ ed_ingest_event(PG_FUNCTION_ARGS)
 																	 violations.data)));
 	SPI_finish();
 	PG_RETURN_DATUM(result);
+}
+
+PG_FUNCTION_INFO_V1(ed_ingest_event);
+
+/*
+ * ingest_event(): entry point; writes to the extension's tables are allowed
+ * while it runs (see ed_api_call).
+ */
+Datum
+ed_ingest_event(PG_FUNCTION_ARGS)
+{
+	return ed_api_call(fcinfo, IngestEvent);
 }

@@ -10,13 +10,21 @@
  */
 #include "postgres.h"
 
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_statistic.h"
 #include "catalog/pg_type.h"
 #include "common/jsonapi.h"
 #include "fmgr.h"
 #include "mb/pg_wchar.h"
+#include "storage/bufmgr.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/syscache.h"
 
 #include "definitions.h"
 #include "event_definitions.h"
@@ -73,6 +81,7 @@ CachedListPlan(const char *sql, int nargs, Oid *argtypes)
 {
 	ListPlanSlot *slot;
 	SPIPlanPtr	plan;
+	char	   *text;
 	int			i;
 
 	for (i = 0; i < LIST_PLAN_SLOTS; i++)
@@ -85,6 +94,8 @@ CachedListPlan(const char *sql, int nargs, Oid *argtypes)
 	if (SPI_keepplan(plan) != 0)
 		elog(ERROR, "SPI_keepplan failed");
 
+	/* copy the text first, so that a failure leaves the slot as it was */
+	text = MemoryContextStrdup(TopMemoryContext, sql);
 	slot = &list_plans[list_plans_next];
 	list_plans_next = (list_plans_next + 1) % LIST_PLAN_SLOTS;
 	if (slot->sql != NULL)
@@ -92,7 +103,7 @@ CachedListPlan(const char *sql, int nargs, Oid *argtypes)
 		SPI_freeplan(slot->plan);
 		pfree(slot->sql);
 	}
-	slot->sql = MemoryContextStrdup(TopMemoryContext, sql);
+	slot->sql = text;
 	slot->plan = plan;
 	return plan;
 }
@@ -104,10 +115,7 @@ static int
 AddParam(ListQuery *q, Oid type, Datum value)
 {
 	if (q->nparams >= LIST_MAX_PARAMS)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("too many list filters"),
-				 errdetail("At most %d filter values are accepted.", LIST_MAX_PARAMS)));
+		ed_field_error("search", psprintf("Ensure this search has no more than %d terms.", LIST_MAX_PARAMS - 16));
 	q->types[q->nparams] = type;
 	q->values[q->nparams] = value;
 	return ++q->nparams;
@@ -291,25 +299,65 @@ UnwrapQueryParam(char **text, EdJson **v, const char *what)
 }
 
 /*
- * The number of definitions of a visible project (version 1.1 keeps it in
- * projects.definition_count); PT404 for a project the caller cannot see.
+ * The planner's estimate of a project's number of definitions: the
+ * frequency of project_id among the column's most common values (or its
+ * share of the rest), times the table's current size (its tuple density
+ * from the last VACUUM/ANALYZE times its current pages).  0 when the table
+ * has no statistics yet.  Only decides PostHog's large-project rules, so an
+ * estimate is enough; reads catalogs, not the table.
  */
-static int64
-ProjectSize(int64 project_id)
+static double
+EstimatedProjectSize(int64 project_id)
 {
-	static EdPlan plan = {
-		"SELECT definition_count FROM event_definitions_private.projects WHERE project_id = $1",
-		1, {INT8OID}
-	};
-	Datum		values[1] = {Int64GetDatum(project_id)};
-	bool		isnull;
+	Oid			relid = get_relname_relid("event_definitions",
+										  get_namespace_oid("event_definitions_private", false));
+	AttrNumber	attnum = get_attnum(relid, "project_id");
+	HeapTuple	stats;
+	Form_pg_statistic form;
+	AttStatsSlot mcv;
+	double		frequency = -1;
+	double		mcv_total = 0;
+	int			nmcv = 0;
+	double		ndistinct;
+	double		tuples;
+	Relation	rel;
+	BlockNumber pages;
+	int			i;
 
-	if (ed_exec(&plan, values, NULL, true, 1) == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_ED_NOT_FOUND),
-				 errmsg("project %lld not found", (long long) project_id),
-				 errdetail("Not found.")));
-	return DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	rel = table_open(relid, AccessShareLock);
+	pages = RelationGetNumberOfBlocks(rel);
+	tuples = rel->rd_rel->reltuples;
+	if (tuples > 0 && rel->rd_rel->relpages > 0)
+		tuples = tuples / rel->rd_rel->relpages * pages;
+	table_close(rel, AccessShareLock);
+	if (tuples <= 0)
+		return 0;
+
+	stats = SearchSysCache3(STATRELATTINH, ObjectIdGetDatum(relid), Int16GetDatum(attnum),
+							BoolGetDatum(false));
+	if (!HeapTupleIsValid(stats))
+		return 0;
+	form = (Form_pg_statistic) GETSTRUCT(stats);
+
+	if (get_attstatsslot(&mcv, stats, STATISTIC_KIND_MCV, InvalidOid,
+						 ATTSTATSSLOT_VALUES | ATTSTATSSLOT_NUMBERS))
+	{
+		nmcv = mcv.nvalues;
+		for (i = 0; i < mcv.nvalues; i++)
+		{
+			mcv_total += mcv.numbers[i];
+			if (DatumGetInt64(mcv.values[i]) == project_id)
+				frequency = mcv.numbers[i];
+		}
+		free_attstatsslot(&mcv);
+	}
+	if (frequency < 0)
+	{
+		ndistinct = form->stadistinct > 0 ? form->stadistinct : -form->stadistinct * tuples;
+		frequency = (1.0 - mcv_total - form->stanullfrac) / Max(ndistinct - nmcv, 1.0);
+	}
+	ReleaseSysCache(stats);
+	return Max(frequency, 0.0) * tuples;
 }
 
 /*
@@ -352,7 +400,7 @@ ListDefinitions(FunctionCallInfo fcinfo, bool capped_counts)
 	int			i,
 				n;
 	char	  **items;
-	int64		project_size = 0;
+	double		project_size = 0;
 	bool		narrowed = false;
 	bool		capped = false;
 	int			count_param,
@@ -372,10 +420,9 @@ ListDefinitions(FunctionCallInfo fcinfo, bool capped_counts)
 	link.limit = limit;
 
 	SPI_connect();
+	ed_require_project(project_id);
 	if (capped_counts)
-		project_size = ProjectSize(project_id);
-	else
-		ed_require_project(project_id);
+		project_size = EstimatedProjectSize(project_id);
 
 	appendStringInfo(&q.where, "d.project_id = $%d", AddParam(&q, INT8OID, Int64GetDatum(project_id)));
 
@@ -475,8 +522,22 @@ ListDefinitions(FunctionCallInfo fcinfo, bool capped_counts)
 		link.ordering = ordering;
 		items = SplitNonEmpty(ordering, ',', &n);
 		for (i = 0; i < n; i++)
-			if (AppendOrdering(&q.order, ed_strip(items[i]), &has_name))
+		{
+			char	   *item = ed_strip(items[i]);
+			const char *field = item[0] == '-' ? item + 1 : item;
+			int			j;
+			bool		seen = false;
+
+			/* a field already ordered by adds nothing */
+			for (j = 0; j < i && !seen; j++)
+			{
+				char	   *prior = ed_strip(items[j]);
+
+				seen = strcmp(prior[0] == '-' ? prior + 1 : prior, field) == 0;
+			}
+			if (!seen && AppendOrdering(&q.order, item, &has_name))
 				explicit_order = true;
+		}
 	}
 	capped = capped_counts && !narrowed && project_size > 50000;
 	if (!explicit_order)

@@ -160,14 +160,12 @@ ed_event_definition_metrics(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(result);
 }
 
-PG_FUNCTION_INFO_V1(ed_record_event_usage);
-
 /*
  * record_event_usage(project_id, event_name, count, day): add to the day's
  * usage count of an event name.
  */
-Datum
-ed_record_event_usage(PG_FUNCTION_ARGS)
+static Datum
+RecordEventUsage(PG_FUNCTION_ARGS)
 {
 	static EdPlan plan = {
 		"INSERT INTO event_definitions_private.event_usage AS u (project_id, event_name, day, count)"
@@ -195,4 +193,16 @@ ed_record_event_usage(PG_FUNCTION_ARGS)
 	ed_exec(&plan, values, NULL, false, 0);
 	SPI_finish();
 	PG_RETURN_VOID();
+}
+
+PG_FUNCTION_INFO_V1(ed_record_event_usage);
+
+/*
+ * record_event_usage(): entry point; writes to the extension's tables are allowed
+ * while it runs (see ed_api_call).
+ */
+Datum
+ed_record_event_usage(PG_FUNCTION_ARGS)
+{
+	return ed_api_call(fcinfo, RecordEventUsage);
 }

@@ -34,6 +34,13 @@ typedef struct GroupInput
 
 static const char *const property_types[] = {"String", "Numeric", "Boolean", "DateTime", "Object", "Array", NULL};
 
+/* lock a group for update or delete */
+static EdPlan lock_plan = {
+	"SELECT 1 FROM event_definitions_private.property_groups"
+	" WHERE project_id = $1 AND id = $2 FOR UPDATE",
+	2, {INT8OID, UUIDOID}
+};
+
 #define GROUP_OBJECT_SQL \
 	"SELECT event_definitions_private.property_group_object($1, $2)"
 
@@ -256,13 +263,11 @@ CheckGroupName(int64 project_id, const char *name, Datum except_id, bool has_exc
 		ed_field_error("name", psprintf("Property group with name '%s' already exists", name));
 }
 
-PG_FUNCTION_INFO_V1(ed_create_property_group);
-
 /*
  * create_property_group(project_id, body)
  */
-Datum
-ed_create_property_group(PG_FUNCTION_ARGS)
+static Datum
+CreatePropertyGroup(PG_FUNCTION_ARGS)
 {
 	static EdPlan plan = {
 		"INSERT INTO event_definitions_private.property_groups"
@@ -318,14 +323,12 @@ ed_retrieve_property_group(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(result);
 }
 
-PG_FUNCTION_INFO_V1(ed_update_property_group);
-
 /*
  * update_property_group(project_id, id, body): name and description when
  * given; a "properties" list replaces the old properties.
  */
-Datum
-ed_update_property_group(PG_FUNCTION_ARGS)
+static Datum
+UpdatePropertyGroup(PG_FUNCTION_ARGS)
 {
 	static EdPlan plan = {
 		"UPDATE event_definitions_private.property_groups SET"
@@ -334,11 +337,6 @@ ed_update_property_group(PG_FUNCTION_ARGS)
 		" updated_at = pg_catalog.now()"
 		" WHERE project_id = $1 AND id = $2",
 		6, {INT8OID, UUIDOID, BOOLOID, TEXTOID, BOOLOID, TEXTOID}
-	};
-	static EdPlan lock_plan = {
-		"SELECT 1 FROM event_definitions_private.property_groups"
-		" WHERE project_id = $1 AND id = $2 FOR UPDATE",
-		2, {INT8OID, UUIDOID}
 	};
 	int64		project_id = ed_project_arg(fcinfo);
 	GroupInput	in;
@@ -384,13 +382,11 @@ ed_update_property_group(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(result);
 }
 
-PG_FUNCTION_INFO_V1(ed_delete_property_group);
-
 /*
  * delete_property_group(project_id, id): also detaches it from every event.
  */
-Datum
-ed_delete_property_group(PG_FUNCTION_ARGS)
+static Datum
+DeletePropertyGroup(PG_FUNCTION_ARGS)
 {
 	static EdPlan plan = {
 		"DELETE FROM event_definitions_private.property_groups WHERE project_id = $1 AND id = $2",
@@ -407,6 +403,9 @@ ed_delete_property_group(PG_FUNCTION_ARGS)
 	values[1] = PG_GETARG_DATUM(1);
 
 	SPI_connect();
+	/* lock first, so the logged snapshot is the row that is deleted */
+	if (ed_exec(&lock_plan, values, NULL, false, 1) == 0)
+		GroupNotFound();
 	before = GroupSnapshot(project_id, values[1], &isnull);
 	if (isnull || ed_exec(&plan, values, NULL, false, 0) == 0)
 		GroupNotFound();
@@ -467,14 +466,12 @@ CheckSchemaEnds(int64 project_id, Datum definition_id, Datum group_id)
 		GroupNotFound();
 }
 
-PG_FUNCTION_INFO_V1(ed_add_event_schema);
-
 /*
  * add_event_schema(project_id, event_definition_id, property_group_id):
  * attach a group to an event; attaching twice is harmless.
  */
-Datum
-ed_add_event_schema(PG_FUNCTION_ARGS)
+static Datum
+AddEventSchema(PG_FUNCTION_ARGS)
 {
 	static EdPlan plan = {
 		"WITH ins AS ("
@@ -510,13 +507,11 @@ ed_add_event_schema(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(result);
 }
 
-PG_FUNCTION_INFO_V1(ed_remove_event_schema);
-
 /*
  * remove_event_schema(project_id, event_definition_id, property_group_id)
  */
-Datum
-ed_remove_event_schema(PG_FUNCTION_ARGS)
+static Datum
+RemoveEventSchema(PG_FUNCTION_ARGS)
 {
 	static EdPlan plan = {
 		"DELETE FROM event_definitions_private.event_schemas"
@@ -542,4 +537,64 @@ ed_remove_event_schema(PG_FUNCTION_ARGS)
 	SPI_finish();
 	ed_set_response_status("204");
 	PG_RETURN_VOID();
+}
+
+PG_FUNCTION_INFO_V1(ed_create_property_group);
+
+/*
+ * create_property_group(): entry point; writes to the extension's tables are allowed
+ * while it runs (see ed_api_call).
+ */
+Datum
+ed_create_property_group(PG_FUNCTION_ARGS)
+{
+	return ed_api_call(fcinfo, CreatePropertyGroup);
+}
+
+PG_FUNCTION_INFO_V1(ed_update_property_group);
+
+/*
+ * update_property_group(): entry point; writes to the extension's tables are allowed
+ * while it runs (see ed_api_call).
+ */
+Datum
+ed_update_property_group(PG_FUNCTION_ARGS)
+{
+	return ed_api_call(fcinfo, UpdatePropertyGroup);
+}
+
+PG_FUNCTION_INFO_V1(ed_delete_property_group);
+
+/*
+ * delete_property_group(): entry point; writes to the extension's tables are allowed
+ * while it runs (see ed_api_call).
+ */
+Datum
+ed_delete_property_group(PG_FUNCTION_ARGS)
+{
+	return ed_api_call(fcinfo, DeletePropertyGroup);
+}
+
+PG_FUNCTION_INFO_V1(ed_add_event_schema);
+
+/*
+ * add_event_schema(): entry point; writes to the extension's tables are allowed
+ * while it runs (see ed_api_call).
+ */
+Datum
+ed_add_event_schema(PG_FUNCTION_ARGS)
+{
+	return ed_api_call(fcinfo, AddEventSchema);
+}
+
+PG_FUNCTION_INFO_V1(ed_remove_event_schema);
+
+/*
+ * remove_event_schema(): entry point; writes to the extension's tables are allowed
+ * while it runs (see ed_api_call).
+ */
+Datum
+ed_remove_event_schema(PG_FUNCTION_ARGS)
+{
+	return ed_api_call(fcinfo, RemoveEventSchema);
 }

@@ -8,11 +8,14 @@
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "miscadmin.h"
 #include "nodes/parsenodes.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/guc.h"
+#include "utils/rel.h"
 
 #include "event_definitions.h"
 
@@ -214,4 +217,55 @@ ed_set_response_status(const char *status)
 	if (method != NULL && method[0] != '\0')
 		(void) set_config_option("response.status", status, PGC_USERSET, PGC_S_SESSION,
 								 GUC_ACTION_LOCAL, true, 0, false);
+}
+
+/* How many write entry points are running in this backend. */
+static int	api_depth = 0;
+
+/*
+ * Run a write entry point.  The extension's tables refuse writes that do
+ * not come from one (guard_write), so the API's validation, verification
+ * rules and activity log cannot be bypassed by a role that merely holds
+ * the table privileges the functions need.
+ */
+Datum
+ed_api_call(FunctionCallInfo fcinfo, PGFunction fn)
+{
+	Datum		result = (Datum) 0;
+
+	api_depth++;
+	PG_TRY();
+	{
+		result = fn(fcinfo);
+	}
+	PG_FINALLY();
+	{
+		api_depth--;
+	}
+	PG_END_TRY();
+	return result;
+}
+
+PG_FUNCTION_INFO_V1(ed_guard_write);
+
+/*
+ * Statement trigger on the extension's tables of project data: refuse a
+ * write that does not come from one of the extension's write functions,
+ * unless a superuser makes it (restores, maintenance).
+ */
+Datum
+ed_guard_write(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		elog(ERROR, "guard_write() must be called as a trigger");
+	if (api_depth == 0 && !superuser())
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to write table %s directly",
+						RelationGetRelationName(trigdata->tg_relation)),
+				 errdetail("Event definitions and their property groups change only through the functions of schema event_definitions."),
+				 errhint("Call the matching function, for example event_definitions.update_event_definition().")));
+	return PointerGetDatum(NULL);
 }

@@ -42,6 +42,8 @@ SELECT event_definitions.upsert_user('{"id": 1001, "uuid": "00000000-0000-4000-8
 SELECT event_definitions.upsert_user('{"id": 1002, "uuid": "00000000-0000-4000-8000-000000001002",
 	"first_name": "Bob", "email": "bob@example.com"}') ->> 'first_name' AS user2;
 SELECT event_definitions.add_project_member(1001, 1001);
+-- an owner must be a member of the project (so that its members see the owner)
+SELECT event_definitions.add_project_member(1001, 1002);
 SET event_definitions.user_id = '1001';
 
 -- 27: minimal create: timestamps null, defaults, created_by/updated_by = acting user
@@ -102,6 +104,9 @@ SELECT event_definitions.create_event_definition(1001, '{"name": "null_descripti
 SELECT event_definitions.create_event_definition(1001, '{"name": "number_description", "description": 5}') -> 'description' AS description_number;
 SELECT pg_temp.counts();
 SELECT pg_temp.try($$SELECT event_definitions.create_event_definition(1001, '{"name": "o1", "owner": 99}')$$);
+-- a user who exists but is not a member of the project
+SELECT event_definitions.upsert_user('{"id": 1003, "first_name": "Outsider"}') ->> 'first_name' AS outsider;
+SELECT pg_temp.try($$SELECT event_definitions.create_event_definition(1001, '{"name": "o0", "owner": 1003}')$$);
 SELECT pg_temp.try($$SELECT event_definitions.create_event_definition(1001, '{"name": "o2", "owner": "99"}')$$);
 SELECT pg_temp.try($$SELECT event_definitions.create_event_definition(1001, '{"name": "o3", "owner": "abc"}')$$);
 SELECT pg_temp.try($$SELECT event_definitions.create_event_definition(1001, '{"name": "o4", "owner": true}')$$);

@@ -54,7 +54,7 @@ SELECT event_definitions.ingest_event(7401, 'now_event', '{}') ->> 'accepted' AS
 SELECT created_at = now() AS created_now, last_seen_at = now() AS seen_now
 FROM event_definitions_private.event_definitions WHERE project_id = 7401 AND name = 'now_event';
 COMMIT;
--- ingestion writes no activity-log entries (it is not an API write)
+-- ingestion logs "created" for each definition it sees first (and nothing more)
 SELECT count(*) FROM event_definitions_private.activity_log WHERE project_id = 7401 AND scope = 'EventDefinition'
   AND detail ->> 'name' <> 'api_made';
 
