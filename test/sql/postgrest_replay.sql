@@ -171,15 +171,21 @@ SELECT status, body ->> 'code' AS code FROM pgrst_run($$EXECUTE get_one('7102000
 SELECT status, content_range, body FROM pgrst_run($$EXECUTE get_all('7102')$$);
 COMMIT;
 
--- GET /rpc/list_event_definitions?project_id=7101&limit=2&ordering=-name (PostHog: GET .../event_definitions/?limit=2&ordering=-name -> 200)
+-- POST /rpc/list_event_definitions {"project_id": 7101, "limit": 2, "ordering": "-name"}
+-- (PostHog: GET .../event_definitions/?limit=2&ordering=-name -> 200).  limit and offset are
+-- reserved in PostgREST's query string, so a page other than the first is POSTed; the
+-- function is STABLE, so the transaction is still READ ONLY
+BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY;
+EXECUTE pgrst_pre(:'sp', 'event_definitions_reader', :'alice_r', 'POST', '/rpc/list_event_definitions', '{}', '{}') \gset
+SELECT status, body ->> 'count' AS count, body ->> 'next' AS next, pgrst_names(body -> 'results') AS names
+FROM pgrst_rpc('list_event_definitions', '{"project_id": 7101, "limit": 2, "ordering": "-name"}');
+COMMIT;
+-- GET /rpc/list_event_definitions?project_id=7101&tags=["web","growth"]&exclude_hidden=true, then with
+-- &excluded_properties=["signup"]: json arguments arrive as JSON strings holding the query-string text
 BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY;
 EXECUTE pgrst_pre(:'sp', 'event_definitions_reader', :'alice_r', 'GET', '/rpc/list_event_definitions', '{}', '{}') \gset
 SELECT status, body ->> 'count' AS count, body ->> 'next' AS next, pgrst_names(body -> 'results') AS names
-FROM pgrst_rpc('list_event_definitions', '{"project_id": "7101", "limit": "2", "ordering": "-name"}');
--- GET /rpc/list_event_definitions?project_id=7101&limit=1&tags=["web","growth"]&exclude_hidden=true, then with
--- &excluded_properties=["signup"]: json arguments arrive as JSON strings holding the query-string text
-SELECT status, body ->> 'count' AS count, body ->> 'next' AS next, pgrst_names(body -> 'results') AS names
-FROM pgrst_rpc('list_event_definitions', '{"project_id": "7101", "limit": "1", "tags": "[\"web\",\"growth\"]", "exclude_hidden": "true"}');
+FROM pgrst_rpc('list_event_definitions', '{"project_id": "7101", "tags": "[\"web\",\"growth\"]", "exclude_hidden": "true"}');
 SELECT status, body ->> 'count' AS count, pgrst_names(body -> 'results') AS names
 FROM pgrst_rpc('list_event_definitions', '{"project_id": "7101", "tags": "[\"web\",\"growth\"]", "excluded_properties": "[\"signup\"]"}');
 SELECT status, body ->> 'code' AS code, body ->> 'details' AS details
