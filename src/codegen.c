@@ -190,7 +190,12 @@ LoadSchema(int64 project_id, CodegenSchema *schema)
 	TupleDesc	tupdesc = SPI_tuptable->tupdesc;
 	CodegenEvent *event = NULL;
 	int			row;
+	CodegenProperty *props;
+	CodegenProperty *fields;
 
+	/* every row is at most one property: one array each, shared by the events */
+	props = palloc(sizeof(CodegenProperty) * Max(nrows, 1));
+	fields = palloc(sizeof(CodegenProperty) * Max(nrows, 1));
 	schema->events = palloc0(sizeof(CodegenEvent) * Max(nrows, 1));
 	schema->nevents = 0;
 	schema->has_datetime = false;
@@ -206,8 +211,8 @@ LoadSchema(int64 project_id, CodegenSchema *schema)
 		{
 			event = &schema->events[schema->nevents++];
 			event->name = name;
-			event->props = palloc(sizeof(CodegenProperty) * (nrows - row));
-			event->fields = palloc(sizeof(CodegenProperty) * (nrows - row));
+			event->props = props + row;
+			event->fields = fields + row;
 		}
 		if (prop != NULL)
 		{

@@ -37,7 +37,7 @@
 #include "definitions.h"
 #include "event_definitions.h"
 
-/* The identity of the current command, computed once. */
+/* The acting identity, kept for the session until invalidated. */
 typedef struct IdentityCache
 {
 	bool		valid;
@@ -203,6 +203,11 @@ ComputeIdentity(const char *claims, const char *setting)
 	Oid			schema;
 	uint64		started = invalidations;
 
+	/* know the tables first, so that their invalidations during the queries count */
+	schema = get_namespace_oid("event_definitions_private", false);
+	cache.users_relid = get_relname_relid("users", schema);
+	cache.members_relid = get_relname_relid("project_members", schema);
+
 	SPI_connect();
 	if (superuser_arg(session) || SessionIsMemberOf("event_definitions_gateway") ||
 		SessionIsMemberOf("event_definitions_admin"))
@@ -253,9 +258,6 @@ ComputeIdentity(const char *claims, const char *setting)
 	cache.projects = new_projects;
 	cache.users = new_users;
 
-	schema = get_namespace_oid("event_definitions_private", false);
-	cache.users_relid = get_relname_relid("users", schema);
-	cache.members_relid = get_relname_relid("project_members", schema);
 	cache.has_user = has_user;
 	cache.user_id = user_id;
 	cache.session_user = session;

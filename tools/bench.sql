@@ -1,0 +1,581 @@
+-- Data and plain-SQL baselines for tools/bench.  Run by tools/bench as the
+-- superuser in a fresh database of a throw-away cluster; everything here is
+-- deterministic (fixed ids, names and timestamps, no random()).
+\set ON_ERROR_STOP 1
+SET client_min_messages = warning;
+-- Sizes, set by tools/bench (psql -v): the small project of the list-size
+-- case and the larger of the two code-generation projects.
+\if :{?small_rows}
+\else
+\set small_rows 1000
+\endif
+\if :{?codegen_events}
+\else
+\set codegen_events 5000
+\endif
+
+CREATE EXTENSION event_definitions;
+CREATE EXTENSION pg_prewarm;
+
+/*
+ * Projects, users, memberships.  User 1 is the writer login bench_writer
+ * (member of projects 1 and 2); the superuser acts as user 1 through
+ * event_definitions.user_id (set on the database by tools/bench).
+ */
+CREATE ROLE bench_writer LOGIN;
+GRANT event_definitions_writer TO bench_writer;
+
+SELECT event_definitions.upsert_project(p, 'Bench project ' || p) FROM generate_series(1, 7) p \g /dev/null
+INSERT INTO event_definitions_private.users
+	(id, uuid, distinct_id, first_name, last_name, email, is_email_verified, role_at_organization, login_role)
+SELECT u, md5('user-' || u)::uuid, 'distinct-' || u, 'User', 'Number ' || u, 'user' || u || '@example.com',
+	   true, 'engineering', NULL
+FROM generate_series(1, 5) u;
+-- (an untyped literal, whatever type the column has: name or regrole)
+UPDATE event_definitions_private.users SET login_role = 'bench_writer' WHERE id = 1;
+SELECT event_definitions.add_project_member(p, u)
+FROM generate_series(1, 7) p, generate_series(1, 5) u
+WHERE u > 1 OR p <= 2 \g /dev/null
+
+/*
+ * Event definitions: 100,000 in project 1, 10,000 in each of projects 2-4,
+ * 1,000 (:small_rows) in project 5, the small project of the list-size case.
+ * Row i of project p: id md5('p-i')::uuid, name event_<i>.  Every 4th row
+ * carries tags, every 7th an owner, every 11th is verified, every 13th
+ * (unverified) hidden, every 17th never seen, every 50th a promoted
+ * property (2,000 in project 1).  The rows with i % 4 <> 0 carry no tags:
+ * the write cases add and remove the tag "bench" on them only.
+ */
+INSERT INTO event_definitions_private.event_definitions
+	(project_id, id, name, created_at, last_seen_at, description, owner_id, created_by_id, updated_by_id,
+	 updated_at, verified, verified_at, verified_by_id, hidden, tags, promoted_property)
+SELECT p, md5(p || '-' || i)::uuid, 'event_' || i,
+	   timestamptz '2025-01-01 00:00:00+00' + i * interval '61 seconds',
+	   CASE WHEN i % 17 <> 0
+			THEN timestamptz '2025-06-30 12:00:00+00' - ((i * 7919) % 120) * interval '1 day'
+				 - (i % 43200) * interval '1 second' END,
+	   CASE WHEN i % 3 = 0 THEN 'Description of event ' || i ELSE '' END,
+	   CASE WHEN i % 7 = 0 THEN 1 + i % 5 END,
+	   1 + i % 5,
+	   1 + (i + 1) % 5,
+	   timestamptz '2025-07-01 00:00:00+00' + i * interval '1 second',
+	   i % 11 = 0,
+	   CASE WHEN i % 11 = 0 THEN timestamptz '2025-07-02 00:00:00+00' END,
+	   CASE WHEN i % 11 = 0 THEN 1 + (i + 2) % 5 END,
+	   i % 13 = 0 AND i % 11 <> 0,
+	   CASE WHEN i % 4 = 0
+			THEN (ARRAY['{pii}', '{core,revenue}', '{marketing}', '{core}'])[1 + (i / 4) % 4]::text[]
+			ELSE '{}' END,
+	   CASE WHEN i % 50 = 0 THEN (ARRAY['$current_url', 'plan', 'order_id'])[1 + (i / 50) % 3] END
+FROM (VALUES (1, 100000), (2, 10000), (3, 10000), (4, 10000), (5, :small_rows)) AS pr(p, n),
+	 generate_series(1, n) i;
+
+/*
+ * The write cases work on blocks of 500 untagged rows of project 1: block b
+ * holds the untagged rows number b*500 .. b*500+499 (0-based j; the row is
+ * i = j + j/3 + 1, skipping every 4th).  150 blocks.  The bulk bodies are
+ * prepared here so that the measured statement only fetches one.
+ */
+CREATE SCHEMA bench;
+GRANT USAGE ON SCHEMA bench TO bench_writer;
+
+CREATE TABLE bench.bulk_bodies (
+	block	integer,
+	phase	integer,	-- 0: add "bench", 1: remove it
+	body	json NOT NULL,
+	PRIMARY KEY (block, phase)
+);
+ALTER TABLE bench.bulk_bodies ALTER body SET STORAGE EXTERNAL;
+INSERT INTO bench.bulk_bodies
+SELECT b, ph,
+	   json_build_object('ids', (SELECT json_agg(md5('1-' || (j + j / 3 + 1))::uuid ORDER BY j)
+								 FROM generate_series(b * 500, b * 500 + 499) j),
+						 'action', CASE ph WHEN 0 THEN 'add' ELSE 'remove' END,
+						 'tags', json_build_array('bench'))
+FROM generate_series(0, 149) b, generate_series(0, 1) ph;
+
+/*
+ * Concurrent bulk updates: 40 windows of 500 untagged rows of project 1,
+ * one every 250 rows (rows j = w*250 .. w*250+499), so each window shares
+ * half its ids with each neighbour.  Odd windows list their ids in
+ * descending order, even ones ascending: a function that locked rows in
+ * request order would deadlock here.
+ */
+CREATE TABLE bench.bulk_overlap (
+	win		integer,
+	phase	integer,	-- 0: add "bench", 1: remove it
+	body	json NOT NULL,
+	PRIMARY KEY (win, phase)
+);
+ALTER TABLE bench.bulk_overlap ALTER body SET STORAGE EXTERNAL;
+INSERT INTO bench.bulk_overlap
+SELECT w, ph,
+	   json_build_object('ids', (SELECT json_agg(md5('1-' || (j + j / 3 + 1))::uuid
+												 ORDER BY CASE WHEN w % 2 = 0 THEN j ELSE -j END)
+								 FROM generate_series(w * 250, w * 250 + 499) j),
+						 'action', CASE ph WHEN 0 THEN 'add' ELSE 'remove' END,
+						 'tags', json_build_array('bench'))
+FROM generate_series(0, 39) w, generate_series(0, 1) ph;
+
+/*
+ * Code generation: project 7 has :codegen_events events, project 6 a tenth
+ * of that; each has one property group per 10 events, of 10 typed
+ * properties each (a third of them required), and every event is attached
+ * to one group.  Names look like PostHog's: <object>_<verb>_<n>.
+ */
+CREATE FUNCTION bench.event_name(i bigint) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT (ARRAY['user', 'account', 'checkout', 'invoice', 'subscription', 'order', 'cart', 'product',
+				  'page', 'report', 'dashboard', 'insight', 'feature_flag', 'experiment', 'survey',
+				  'session', 'payment', 'coupon', 'team', 'project', 'notification', 'export', 'file'])[1 + i % 23]
+		   || '_' ||
+		   (ARRAY['created', 'updated', 'deleted', 'viewed', 'clicked', 'submitted', 'completed', 'failed',
+				  'started', 'cancelled', 'shared', 'exported', 'imported', 'opened', 'closed', 'renewed',
+				  'refunded', 'invited', 'archived'])[1 + i % 19]
+		   || '_' || i
+$$;
+
+CREATE TEMP TABLE codegen_projects AS
+SELECT p, n, greatest(n / 10, 1) AS groups
+FROM (VALUES (6, greatest(:codegen_events / 10, 1)), (7, :codegen_events)) v(p, n);
+
+INSERT INTO event_definitions_private.event_definitions (project_id, id, name, created_at, last_seen_at, updated_at)
+SELECT p, md5(p || '-' || i)::uuid, bench.event_name(i),
+	   timestamptz '2025-01-01 00:00:00+00' + i * interval '61 seconds',
+	   timestamptz '2025-06-30 12:00:00+00' - (i % 120) * interval '1 day',
+	   timestamptz '2025-07-01 00:00:00+00'
+FROM codegen_projects, generate_series(1, n) i;
+INSERT INTO event_definitions_private.property_groups (project_id, id, name, description, created_at, updated_at, created_by_id)
+SELECT p, md5('group-' || p || '-' || g)::uuid, 'Group ' || g, 'Properties of group ' || g,
+	   timestamptz '2025-01-01 00:00:00+00', timestamptz '2025-01-01 00:00:00+00', 1
+FROM codegen_projects, generate_series(1, groups) g;
+INSERT INTO event_definitions_private.property_group_properties
+	(project_id, id, property_group_id, name, property_type, is_required, description, created_at, updated_at)
+SELECT p, md5('property-' || p || '-' || g || '-' || k)::uuid, md5('group-' || p || '-' || g)::uuid,
+	   (ARRAY['plan', 'amount', 'currency', 'source', 'item_count', 'is_trial', 'started_at', 'metadata',
+			  'labels', 'user_id', 'referrer', 'duration_ms', 'is_first_time', 'completed_at', 'context',
+			  'variant', 'page_url', 'price', 'is_admin', 'steps'])[1 + (g + k) % 20],
+	   (ARRAY['String', 'Numeric', 'String', 'String', 'Numeric', 'Boolean', 'DateTime', 'Object',
+			  'Array', 'String', 'String', 'Numeric', 'Boolean', 'DateTime', 'Object',
+			  'String', 'String', 'Numeric', 'Boolean', 'Array'])[1 + (g + k) % 20],
+	   k % 3 = 0, '', timestamptz '2025-01-01 00:00:00+00', timestamptz '2025-01-01 00:00:00+00'
+FROM codegen_projects, generate_series(1, groups) g, generate_series(1, 10) k;
+INSERT INTO event_definitions_private.event_schemas (project_id, id, event_definition_id, property_group_id)
+SELECT p, md5('schema-' || p || '-' || i)::uuid, md5(p || '-' || i)::uuid,
+	   md5('group-' || p || '-' || (1 + (i - 1) % groups))::uuid
+FROM codegen_projects, generate_series(1, n) i;
+
+/*
+ * Plain-SQL baselines: the same JSON from the same tables, written as a
+ * user of the extension would write them without C.  The LANGUAGE sql ones
+ * are single statements (PostgreSQL plans a non-inlined SQL function's
+ * statement again on every call); the plpgsql ones keep their plans like
+ * the C functions' SPI plans do, and also raise the same errors.
+ */
+
+-- event_definition_by_name
+CREATE FUNCTION bench.by_name_sql(project_id bigint, name text) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+	SELECT to_jsonb(v) - 'project_id'
+	FROM event_definitions.event_definitions v
+	WHERE v.project_id = $1 AND v.name = $2
+$$;
+
+CREATE FUNCTION bench.by_name_plpgsql(p_project_id bigint, p_name text) RETURNS jsonb
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	r jsonb;
+BEGIN
+	IF p_project_id IS NULL THEN
+		RAISE EXCEPTION 'project_id must not be null' USING ERRCODE = '22004';
+	END IF;
+	IF p_name IS NULL OR p_name = '' THEN
+		RAISE EXCEPTION 'query parameter "name" is required' USING ERRCODE = '22023',
+			DETAIL = 'Query parameter ''name'' is required', COLUMN = 'name';
+	END IF;
+	SELECT to_jsonb(v) - 'project_id' INTO r
+	FROM event_definitions.event_definitions v
+	WHERE v.project_id = p_project_id AND v.name = p_name;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'event definition with name ''%'' not found', p_name USING ERRCODE = 'PT404',
+			DETAIL = format('Event definition with name ''%s'' not found', p_name);
+	END IF;
+	RETURN r;
+END
+$$;
+
+-- retrieve_event_definition
+CREATE FUNCTION bench.retrieve_sql(project_id bigint, id uuid) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+	SELECT to_jsonb(v) - 'project_id'
+	FROM event_definitions.event_definitions v
+	WHERE v.project_id = $1 AND v.id = $2
+$$;
+
+CREATE FUNCTION bench.retrieve_plpgsql(p_project_id bigint, p_id uuid) RETURNS jsonb
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	r jsonb;
+BEGIN
+	IF p_project_id IS NULL THEN
+		RAISE EXCEPTION 'project_id must not be null' USING ERRCODE = '22004';
+	END IF;
+	SELECT to_jsonb(v) - 'project_id' INTO r
+	FROM event_definitions.event_definitions v
+	WHERE v.project_id = p_project_id AND v.id = p_id;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'event definition not found' USING ERRCODE = 'PT404', DETAIL = 'Not found.';
+	END IF;
+	RETURN r;
+END
+$$;
+
+-- promoted_properties
+CREATE FUNCTION bench.promoted_sql(project_id bigint, names text[] DEFAULT NULL) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+	SELECT jsonb_build_object('promoted_properties', COALESCE(jsonb_object_agg(d.name, d.promoted_property), '{}'))
+	FROM event_definitions_private.event_definitions d
+	WHERE d.project_id = $1
+	  AND d.promoted_property IS NOT NULL AND d.promoted_property <> ''
+	  AND (COALESCE(cardinality(array_remove(array_remove($2, NULL), '')), 0) = 0 OR d.name = ANY ($2))
+$$;
+
+CREATE FUNCTION bench.promoted_plpgsql(p_project_id bigint, p_names text[] DEFAULT NULL) RETURNS jsonb
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	n text[];
+	r jsonb;
+BEGIN
+	IF p_project_id IS NULL THEN
+		RAISE EXCEPTION 'project_id must not be null' USING ERRCODE = '22004';
+	END IF;
+	n := ARRAY(SELECT DISTINCT x COLLATE "C" FROM unnest(p_names) x WHERE x <> '' ORDER BY 1);
+	PERFORM FROM event_definitions_private.projects p WHERE p.project_id = p_project_id;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'project % not found', p_project_id USING ERRCODE = 'PT404', DETAIL = 'Not found.';
+	END IF;
+	IF cardinality(n) > 0 THEN
+		SELECT jsonb_build_object('promoted_properties', COALESCE(jsonb_object_agg(d.name, d.promoted_property), '{}'))
+		INTO r
+		FROM event_definitions_private.event_definitions d
+		WHERE d.project_id = p_project_id AND d.name = ANY (n)
+		  AND d.promoted_property IS NOT NULL AND d.promoted_property <> '';
+	ELSE
+		SELECT jsonb_build_object('promoted_properties', COALESCE(jsonb_object_agg(d.name, d.promoted_property), '{}'))
+		INTO r
+		FROM event_definitions_private.event_definitions d
+		WHERE d.project_id = p_project_id
+		  AND d.promoted_property IS NOT NULL AND d.promoted_property <> '';
+	END IF;
+	RETURN r;
+END
+$$;
+
+-- list_event_definitions: the default page (no filters, default ordering).
+-- As the C function (version 1.1): a project of more than 50,000
+-- definitions gets a count capped at 10,000 (count_is_capped) and a next
+-- link while pages are full; above 100,000 the default order is by name.
+-- The size is the one the C function goes by: the planner's estimate from
+-- the statistics of project_id (most common values and frequencies, scaled
+-- to the table's current number of pages), computed as src/list.c does.
+CREATE FUNCTION bench.project_size(p_project_id bigint) RETURNS double precision
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	v_tuples double precision;
+	v_freq double precision;
+	st record;
+BEGIN
+	SELECT CASE WHEN c.reltuples > 0 AND c.relpages > 0
+				THEN c.reltuples::float8 / c.relpages
+					 * (pg_relation_size(c.oid) / current_setting('block_size')::integer)
+				ELSE c.reltuples END
+	INTO v_tuples
+	FROM pg_class c WHERE c.oid = 'event_definitions_private.event_definitions'::regclass;
+	IF v_tuples <= 0 THEN
+		RETURN 0;
+	END IF;
+	SELECT s.most_common_vals::text::bigint[] AS vals, s.most_common_freqs AS freqs,
+		   s.n_distinct::float8 AS n_distinct, s.null_frac::float8 AS null_frac
+	INTO st
+	FROM pg_stats s
+	WHERE s.schemaname = 'event_definitions_private' AND s.tablename = 'event_definitions'
+	  AND s.attname = 'project_id' AND NOT s.inherited;
+	IF NOT FOUND THEN
+		RETURN 0;
+	END IF;
+	v_freq := st.freqs[array_position(st.vals, p_project_id)];
+	IF v_freq IS NULL THEN
+		v_freq := (1.0 - COALESCE((SELECT sum(f::float8) FROM unnest(st.freqs) f), 0) - st.null_frac)
+				  / greatest(CASE WHEN st.n_distinct > 0 THEN st.n_distinct ELSE -st.n_distinct * v_tuples END
+							 - COALESCE(cardinality(st.vals), 0), 1.0);
+	END IF;
+	RETURN greatest(v_freq, 0) * v_tuples;
+END
+$$;
+
+-- (Written for a generic plan, as a SQL function's statement is planned
+-- without the argument values: the count once, the rows by primary key.)
+CREATE FUNCTION bench.list_sql(project_id bigint, "limit" integer DEFAULT 100, "offset" integer DEFAULT 0)
+RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+	WITH c AS MATERIALIZED (
+		SELECT s.size,
+			   s.size > 50000 AS large,
+			   CASE WHEN s.size > 50000
+					THEN (SELECT count(*) FROM (SELECT FROM event_definitions_private.event_definitions d
+												WHERE d.project_id = $1 LIMIT 10000) x)
+					ELSE (SELECT count(*) FROM event_definitions_private.event_definitions d WHERE d.project_id = $1)
+			   END AS n
+		FROM (SELECT bench.project_size(p.project_id) AS size
+			  FROM event_definitions_private.projects p WHERE p.project_id = $1) s),
+	page AS MATERIALIZED (
+		SELECT p.id, p.ord
+		FROM (SELECT d.id, row_number() OVER (ORDER BY d.last_seen_date DESC NULLS LAST, d.name) AS ord
+			  FROM event_definitions_private.event_definitions d
+			  WHERE d.project_id = $1
+			  ORDER BY d.last_seen_date DESC NULLS LAST, d.name
+			  LIMIT $2 OFFSET $3) p
+		WHERE (SELECT c.size FROM c) <= 100000
+		UNION ALL
+		SELECT p.id, p.ord
+		FROM (SELECT d.id, row_number() OVER (ORDER BY d.name) AS ord
+			  FROM event_definitions_private.event_definitions d
+			  WHERE d.project_id = $1
+			  ORDER BY d.name
+			  LIMIT $2 OFFSET $3) p
+		WHERE (SELECT c.size FROM c) > 100000),
+	r AS (
+		SELECT COALESCE(jsonb_agg((SELECT to_jsonb(v) - 'project_id' FROM event_definitions.event_definitions v
+								   WHERE v.project_id = $1 AND v.id = page.id) ORDER BY page.ord), '[]') AS results,
+			   count(*) AS n
+		FROM page)
+	SELECT jsonb_build_object(
+		'count', c.n,
+		'next', CASE WHEN (c.large AND c.n >= 10000 AND r.n = $2) OR (NOT (c.large AND c.n >= 10000) AND $3 + $2 < c.n)
+					 THEN '?limit=' || $2 || '&offset=' || ($3 + $2) END,
+		'previous', CASE WHEN $3 > 0 THEN '?limit=' || $2 ||
+							CASE WHEN $3 - $2 > 0 THEN '&offset=' || ($3 - $2) ELSE '' END END,
+		'count_is_capped', c.large AND c.n >= 10000,
+		'results', r.results)
+	FROM c, r
+$$;
+
+CREATE FUNCTION bench.list_plpgsql(p_project_id bigint, p_limit integer DEFAULT 100, p_offset integer DEFAULT 0)
+RETURNS jsonb
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	v_size double precision;
+	v_count bigint;
+	v_capped boolean;
+	v_results jsonb;
+	v_rows integer;
+BEGIN
+	IF p_project_id IS NULL THEN
+		RAISE EXCEPTION 'project_id must not be null' USING ERRCODE = '22004';
+	END IF;
+	p_limit := COALESCE(p_limit, 100);
+	p_offset := COALESCE(p_offset, 0);
+	IF p_limit < 1 THEN
+		RAISE EXCEPTION 'invalid "limit": ensure this value is greater than or equal to 1.' USING ERRCODE = '22023';
+	END IF;
+	IF p_offset < 0 THEN
+		RAISE EXCEPTION 'invalid "offset": ensure this value is greater than or equal to 0.' USING ERRCODE = '22023';
+	END IF;
+	SELECT bench.project_size(p.project_id) INTO v_size FROM event_definitions_private.projects p WHERE p.project_id = p_project_id;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'project % not found', p_project_id USING ERRCODE = 'PT404', DETAIL = 'Not found.';
+	END IF;
+	IF v_size > 50000 THEN
+		SELECT count(*) INTO v_count
+		FROM (SELECT FROM event_definitions_private.event_definitions d WHERE d.project_id = p_project_id LIMIT 10000) x;
+	ELSE
+		SELECT count(*) INTO v_count FROM event_definitions_private.event_definitions d WHERE d.project_id = p_project_id;
+	END IF;
+	v_capped := v_size > 50000 AND v_count >= 10000;
+	IF v_size > 100000 THEN
+		SELECT COALESCE(jsonb_agg(to_jsonb(v) - 'project_id' ORDER BY p.ord), '[]'), count(*) INTO v_results, v_rows
+		FROM (SELECT d.id, row_number() OVER (ORDER BY d.name) AS ord
+			  FROM event_definitions_private.event_definitions d
+			  WHERE d.project_id = p_project_id
+			  ORDER BY d.name
+			  LIMIT p_limit OFFSET p_offset) p
+		JOIN event_definitions.event_definitions v ON v.project_id = p_project_id AND v.id = p.id;
+	ELSE
+		SELECT COALESCE(jsonb_agg(to_jsonb(v) - 'project_id' ORDER BY p.ord), '[]'), count(*) INTO v_results, v_rows
+		FROM (SELECT d.id, row_number() OVER (ORDER BY d.last_seen_date DESC NULLS LAST, d.name) AS ord
+			  FROM event_definitions_private.event_definitions d
+			  WHERE d.project_id = p_project_id
+			  ORDER BY d.last_seen_date DESC NULLS LAST, d.name
+			  LIMIT p_limit OFFSET p_offset) p
+		JOIN event_definitions.event_definitions v ON v.project_id = p_project_id AND v.id = p.id;
+	END IF;
+	RETURN jsonb_build_object(
+		'count', v_count,
+		'next', CASE WHEN (v_capped AND v_rows = p_limit) OR (NOT v_capped AND p_offset + p_limit < v_count)
+					 THEN '?limit=' || p_limit || '&offset=' || (p_offset + p_limit) END,
+		'previous', CASE WHEN p_offset > 0 THEN '?limit=' || p_limit ||
+							CASE WHEN p_offset - p_limit > 0 THEN '&offset=' || (p_offset - p_limit) ELSE '' END END,
+		'count_is_capped', v_capped,
+		'results', v_results);
+END
+$$;
+
+-- bulk_update_tags: same validation, tag normalization, locking, result
+-- and activity-log rows as the C function.
+CREATE FUNCTION bench.bulk_update_tags_plpgsql(p_project_id bigint, p_body json) RETURNS jsonb
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+	v_ids uuid[];
+	v_action text;
+	v_tags text[];
+	v_raw json;
+	r jsonb;
+BEGIN
+	IF p_project_id IS NULL THEN
+		RAISE EXCEPTION 'project_id must not be null' USING ERRCODE = '22004';
+	END IF;
+	p_body := COALESCE(p_body, '{}');
+	IF json_typeof(p_body) <> 'object' THEN
+		RAISE EXCEPTION 'invalid bulk_update_tags body' USING ERRCODE = '22023';
+	END IF;
+
+	v_raw := p_body -> 'ids';
+	IF v_raw IS NULL OR json_typeof(v_raw) <> 'array' THEN
+		RAISE EXCEPTION 'invalid "ids"' USING ERRCODE = '22023', COLUMN = 'ids';
+	END IF;
+	IF json_array_length(v_raw) NOT BETWEEN 1 AND 500 THEN
+		RAISE EXCEPTION 'invalid "ids": list size' USING ERRCODE = '22023', COLUMN = 'ids';
+	END IF;
+	IF EXISTS (SELECT FROM json_array_elements(v_raw) e
+			   WHERE json_typeof(e) <> 'string'
+				  OR e #>> '{}' !~* '^\{?[0-9a-f]{4}(-?[0-9a-f]{4}){7}\}?$') THEN
+		RAISE EXCEPTION 'invalid "ids": must be a valid UUID.' USING ERRCODE = '22023', COLUMN = 'ids';
+	END IF;
+	v_ids := ARRAY(SELECT (e #>> '{}')::uuid FROM json_array_elements(v_raw) WITH ORDINALITY AS x(e, o) ORDER BY o);
+
+	v_action := p_body ->> 'action';
+	IF v_action IS NULL OR v_action NOT IN ('add', 'remove', 'set') THEN
+		RAISE EXCEPTION 'invalid "action"' USING ERRCODE = '22023', COLUMN = 'action';
+	END IF;
+
+	v_raw := p_body -> 'tags';
+	IF v_raw IS NULL OR json_typeof(v_raw) <> 'array' THEN
+		RAISE EXCEPTION 'invalid "tags"' USING ERRCODE = '22023', COLUMN = 'tags';
+	END IF;
+	IF json_array_length(v_raw) > 100 THEN
+		RAISE EXCEPTION 'invalid "tags": ensure this field has no more than 100 elements.' USING ERRCODE = '22023';
+	END IF;
+	IF EXISTS (SELECT FROM json_array_elements(v_raw) e
+			   WHERE json_typeof(e) NOT IN ('string', 'number')
+				  OR char_length(regexp_replace(e #>> '{}', '^\s+|\s+$', '', 'g')) NOT BETWEEN 1 AND 255) THEN
+		RAISE EXCEPTION 'invalid "tags"' USING ERRCODE = '22023', COLUMN = 'tags';
+	END IF;
+	v_tags := ARRAY(SELECT DISTINCT lower(regexp_replace(t, '^\s+|\s+$', '', 'g')) COLLATE "C"
+					FROM json_array_elements_text(v_raw) t ORDER BY 1);
+	IF cardinality(v_tags) = 0 AND v_action <> 'set' THEN
+		RAISE EXCEPTION 'invalid "tags": tags must not be empty for action ''%''.', v_action USING ERRCODE = '22023';
+	END IF;
+	IF cardinality(v_ids) * cardinality(v_tags) > 10000 THEN
+		RAISE EXCEPTION 'too many changes in one request' USING ERRCODE = '22023';
+	END IF;
+
+	PERFORM FROM event_definitions_private.projects p WHERE p.project_id = p_project_id;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'project % not found', p_project_id USING ERRCODE = 'PT404', DETAIL = 'Not found.';
+	END IF;
+
+	WITH req AS (
+		SELECT x.id, min(x.ord) AS ord
+		FROM unnest(v_ids) WITH ORDINALITY AS x(id, ord) GROUP BY x.id),
+	cur AS (
+		SELECT d.project_id, d.id, d.name, d.tags AS before
+		FROM event_definitions_private.event_definitions d
+		WHERE d.project_id = p_project_id AND d.id IN (SELECT req.id FROM req)
+		ORDER BY d.id FOR UPDATE),
+	new AS (
+		SELECT c.project_id, c.id, c.name, c.before, req.ord,
+			   CASE v_action
+				   WHEN 'add' THEN ARRAY(SELECT DISTINCT t FROM unnest(c.before || v_tags) t ORDER BY t)
+				   WHEN 'remove' THEN ARRAY(SELECT t FROM unnest(c.before) t WHERE t <> ALL (v_tags) ORDER BY t)
+				   ELSE v_tags END AS after
+		FROM cur c JOIN req ON req.id = c.id),
+	upd AS (
+		UPDATE event_definitions_private.event_definitions d SET tags = n.after
+		FROM new n WHERE d.project_id = n.project_id AND d.id = n.id AND d.tags IS DISTINCT FROM n.after
+		RETURNING d.id),
+	log AS (
+		INSERT INTO event_definitions_private.activity_log (project_id, scope, item_id, activity, user_id, detail)
+		SELECT p_project_id, 'EventDefinition', n.id::text, 'changed', event_definitions_private.acting_user_id(),
+			   jsonb_build_object('name', n.name, 'changes', jsonb_build_array(
+				   jsonb_build_object('type', 'EventDefinition', 'action', 'changed', 'field', 'tags',
+									  'before', to_jsonb(n.before), 'after', to_jsonb(n.after))))
+		FROM new n WHERE n.before IS DISTINCT FROM n.after ORDER BY n.id)
+	SELECT jsonb_build_object(
+		'updated', COALESCE((SELECT jsonb_agg(jsonb_build_object('id', n.id, 'tags', to_jsonb(n.after)) ORDER BY n.ord)
+							 FROM new n), '[]'),
+		'skipped', COALESCE((SELECT jsonb_agg(jsonb_build_object('id', x.id, 'reason', 'Not found') ORDER BY x.ord)
+							 FROM unnest(v_ids) WITH ORDINALITY AS x(id, ord)
+							 WHERE NOT EXISTS (SELECT 1 FROM new n WHERE n.id = x.id)), '[]'))
+	INTO r;
+	RETURN r;
+END
+$$;
+
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA bench TO bench_writer;
+
+/*
+ * The baselines must answer exactly what the C functions answer; a
+ * benchmark against a function that does less would prove nothing.
+ * bench.capture runs a statement in a subtransaction that it rolls back,
+ * and returns the result or the SQLSTATE, the rows the write left and the
+ * activity-log entries it wrote.
+ */
+CREATE FUNCTION bench.capture(stmt text, ids uuid[] DEFAULT '{}') RETURNS jsonb
+LANGUAGE plpgsql AS $$
+DECLARE
+	res jsonb;
+	rows jsonb;
+	logs jsonb;
+	state text;
+	last_log bigint;
+BEGIN
+	SELECT COALESCE(max(a.id), 0) INTO last_log FROM event_definitions_private.activity_log a;
+	BEGIN
+		EXECUTE stmt INTO res;
+		SELECT jsonb_agg(jsonb_build_object('id', d.id, 'tags', d.tags) ORDER BY d.id) INTO rows
+		FROM event_definitions_private.event_definitions d WHERE d.project_id = 1 AND d.id = ANY (ids);
+		SELECT jsonb_agg(jsonb_build_object('scope', a.scope, 'item_id', a.item_id, 'activity', a.activity,
+											'user_id', a.user_id, 'detail', a.detail) ORDER BY a.id) INTO logs
+		FROM event_definitions_private.activity_log a WHERE a.id > last_log;
+		RAISE EXCEPTION USING ERRCODE = 'BE001';
+	EXCEPTION
+		WHEN SQLSTATE 'BE001' THEN NULL;
+		WHEN OTHERS THEN state := SQLSTATE;
+	END;
+	RETURN jsonb_build_object('result', res, 'rows', rows, 'log', logs, 'sqlstate', state);
+END
+$$;
+
+CREATE FUNCTION bench.check_same(what text, c text, baselines text[], ids uuid[] DEFAULT '{}') RETURNS integer
+LANGUAGE plpgsql AS $$
+DECLARE
+	expected jsonb := bench.capture(c, ids);
+	b text;
+	got jsonb;
+BEGIN
+	IF expected ->> 'sqlstate' IS NULL AND expected -> 'result' = 'null' THEN
+		RAISE EXCEPTION 'check % returned NULL: %', what, c;
+	END IF;
+	FOREACH b IN ARRAY baselines LOOP
+		got := bench.capture(b, ids);
+		IF got IS DISTINCT FROM expected THEN
+			RAISE EXCEPTION 'baseline differs from the C function (%)', what
+				USING DETAIL = format(E'%s\n  -> %s\n%s\n  -> %s', c, left(expected::text, 2000), b, left(got::text, 2000));
+		END IF;
+	END LOOP;
+	RETURN 1;
+END
+$$;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA bench TO bench_writer;
+
+VACUUM (ANALYZE);
