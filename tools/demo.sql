@@ -30,7 +30,7 @@ SET event_definitions.user_id = '1';
 SELECT count(event_definitions.create_event_definition(p.project_id, json_build_object(
 		'name', n.name,
 		'description', 'When a user ' || replace(n.name, '_', ' ') || '.',
-		'owner', 1 + (n.i % 3),
+		'owner', CASE WHEN p.project_id = 1 THEN (ARRAY[1, 3])[1 + n.i % 2] ELSE (ARRAY[1, 2])[1 + n.i % 2] END,
 		'tags', (ARRAY['["core"]', '["marketing", "growth"]', '["billing", "pii"]',
 					   '["experimental"]', '[]', '["Core", " PII "]'])[1 + n.i % 6]::json,
 		'verified', n.i % 4 = 0,
