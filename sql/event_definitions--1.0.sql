@@ -509,7 +509,11 @@ COMMENT ON VIEW event_definitions.activity_log IS
 	'Activity log of event definitions and property groups: created/changed/deleted with PostHog''s changes list';
 
 /*
- * The public API: functions.
+ * The public API: functions.  The write functions pin search_path, so that
+ * every statement they run (kept plans are re-planned when search_path
+ * differs) resolves names and operators in pg_catalog first: a role cannot
+ * slip its own operator into a write and run it while the write guard is
+ * open.
  */
 CREATE FUNCTION event_definitions.list_event_definitions(
 	project_id bigint,
@@ -532,7 +536,8 @@ COMMENT ON FUNCTION event_definitions.list_event_definitions(bigint, integer, in
 CREATE FUNCTION event_definitions.create_event_definition(project_id bigint, body json)
 RETURNS jsonb
 AS 'MODULE_PATHNAME', 'ed_create_event_definition'
-LANGUAGE C VOLATILE;
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION event_definitions.create_event_definition(bigint, json) IS
 	'POST /event_definitions/: create a definition from PostHog''s request body';
 
@@ -546,14 +551,16 @@ COMMENT ON FUNCTION event_definitions.retrieve_event_definition(bigint, uuid) IS
 CREATE FUNCTION event_definitions.update_event_definition(project_id bigint, id uuid, body json)
 RETURNS jsonb
 AS 'MODULE_PATHNAME', 'ed_update_event_definition'
-LANGUAGE C VOLATILE;
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION event_definitions.update_event_definition(bigint, uuid, json) IS
 	'PATCH /event_definitions/{id}/: partial update with PostHog''s verification rules; name is read-only';
 
 CREATE FUNCTION event_definitions.delete_event_definition(project_id bigint, id uuid)
 RETURNS void
 AS 'MODULE_PATHNAME', 'ed_delete_event_definition'
-LANGUAGE C VOLATILE;
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION event_definitions.delete_event_definition(bigint, uuid) IS
 	'DELETE /event_definitions/{id}/: delete a definition, or SQLSTATE PT404';
 
@@ -568,21 +575,24 @@ CREATE FUNCTION event_definitions.record_event_usage(project_id bigint, event_na
 													 count integer DEFAULT 1, day date DEFAULT CURRENT_DATE)
 RETURNS void
 AS 'MODULE_PATHNAME', 'ed_record_event_usage'
-LANGUAGE C VOLATILE;
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION event_definitions.record_event_usage(bigint, text, integer, date) IS
 	'Count query usage ("viewed") of an event on a day; read back by event_definition_metrics';
 
 CREATE FUNCTION event_definitions.bulk_update_tags(project_id bigint, body json)
 RETURNS jsonb
 AS 'MODULE_PATHNAME', 'ed_bulk_update_tags'
-LANGUAGE C VOLATILE;
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION event_definitions.bulk_update_tags(bigint, json) IS
 	'POST /event_definitions/bulk_update_tags/: {"ids", "action": add|remove|set, "tags"} -> {updated, skipped}';
 
 CREATE FUNCTION event_definitions.bulk_update_verified(project_id bigint, body json)
 RETURNS jsonb
 AS 'MODULE_PATHNAME', 'ed_bulk_update_verified'
-LANGUAGE C VOLATILE;
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION event_definitions.bulk_update_verified(bigint, json) IS
 	'POST /event_definitions/bulk_update_verified/: {"ids", "verified"} -> {updated, skipped}';
 
@@ -625,14 +635,16 @@ CREATE FUNCTION event_definitions.ingest_event(project_id bigint, event text, pr
 											   "timestamp" timestamptz DEFAULT pg_catalog.now())
 RETURNS jsonb
 AS 'MODULE_PATHNAME', 'ed_ingest_event'
-LANGUAGE C VOLATILE;
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION event_definitions.ingest_event(bigint, text, jsonb, timestamptz) IS
 	'Ingestion: upsert the definition (created_at on first sight, last_seen_at forward only) and check the properties against its property groups -> {accepted, violations}';
 
 CREATE FUNCTION event_definitions.create_property_group(project_id bigint, body json)
 RETURNS jsonb
 AS 'MODULE_PATHNAME', 'ed_create_property_group'
-LANGUAGE C VOLATILE;
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION event_definitions.create_property_group(bigint, json) IS
 	'Create a property group {"name", "description", "properties": [{"name", "property_type", "is_required", "description"}]}';
 
@@ -646,14 +658,16 @@ COMMENT ON FUNCTION event_definitions.retrieve_property_group(bigint, uuid) IS
 CREATE FUNCTION event_definitions.update_property_group(project_id bigint, id uuid, body json)
 RETURNS jsonb
 AS 'MODULE_PATHNAME', 'ed_update_property_group'
-LANGUAGE C VOLATILE;
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION event_definitions.update_property_group(bigint, uuid, json) IS
 	'Partial update of a property group; a "properties" list replaces the old one';
 
 CREATE FUNCTION event_definitions.delete_property_group(project_id bigint, id uuid)
 RETURNS void
 AS 'MODULE_PATHNAME', 'ed_delete_property_group'
-LANGUAGE C VOLATILE;
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION event_definitions.delete_property_group(bigint, uuid) IS
 	'Delete a property group (and detach it from every event), or SQLSTATE PT404';
 
@@ -667,42 +681,48 @@ COMMENT ON FUNCTION event_definitions.list_property_groups(bigint) IS
 CREATE FUNCTION event_definitions.add_event_schema(project_id bigint, event_definition_id uuid, property_group_id uuid)
 RETURNS jsonb
 AS 'MODULE_PATHNAME', 'ed_add_event_schema'
-LANGUAGE C VOLATILE;
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION event_definitions.add_event_schema(bigint, uuid, uuid) IS
 	'Attach a property group to an event definition (idempotent)';
 
 CREATE FUNCTION event_definitions.remove_event_schema(project_id bigint, event_definition_id uuid, property_group_id uuid)
 RETURNS void
 AS 'MODULE_PATHNAME', 'ed_remove_event_schema'
-LANGUAGE C VOLATILE;
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION event_definitions.remove_event_schema(bigint, uuid, uuid) IS
 	'Detach a property group from an event definition, or SQLSTATE PT404 when it was not attached';
 
 CREATE FUNCTION event_definitions.upsert_project(project_id bigint, name text)
 RETURNS jsonb
 AS 'MODULE_PATHNAME', 'ed_upsert_project'
-LANGUAGE C VOLATILE;
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION event_definitions.upsert_project(bigint, text) IS
 	'Admin: create or rename a project';
 
 CREATE FUNCTION event_definitions.upsert_user(body json)
 RETURNS jsonb
 AS 'MODULE_PATHNAME', 'ed_upsert_user'
-LANGUAGE C VOLATILE;
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION event_definitions.upsert_user(json) IS
 	'Admin: create or update a user from PostHog''s user object (plus optional login_role)';
 
 CREATE FUNCTION event_definitions.add_project_member(project_id bigint, user_id integer)
 RETURNS void
 AS 'MODULE_PATHNAME', 'ed_add_project_member'
-LANGUAGE C VOLATILE;
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION event_definitions.add_project_member(bigint, integer) IS
 	'Admin: give a user access to a project (idempotent)';
 
 CREATE FUNCTION event_definitions.remove_project_member(project_id bigint, user_id integer)
 RETURNS void
 AS 'MODULE_PATHNAME', 'ed_remove_project_member'
-LANGUAGE C VOLATILE;
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION event_definitions.remove_project_member(bigint, integer) IS
 	'Admin: take a user''s access to a project away';
 
