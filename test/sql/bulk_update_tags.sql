@@ -1,23 +1,7 @@
 -- bulk_update_tags: PostHog cases 53-60, spec §3.7 and §5.
 -- Project 9201 (ours), 9202 (another project); acting user 9211.
 \set VERBOSITY terse
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-	r text;
-	st text;
-	msg text;
-	det text;
-	col text;
-BEGIN
-	EXECUTE sql INTO r;
-	RETURN COALESCE(r, '<null>');
-EXCEPTION WHEN OTHERS THEN
-	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL,
-		col = COLUMN_NAME;
-	RETURN st || ' ' || msg || ' / ' || COALESCE(det, '') || COALESCE(' [attr ' || NULLIF(col, '') || ']', '');
-END
-$$;
+\ir sql/include/try_terse.psql
 -- everything a bulk call could write, as one comparable value
 CREATE FUNCTION pg_temp.state() RETURNS text
 LANGUAGE sql AS $$

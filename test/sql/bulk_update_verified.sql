@@ -1,23 +1,7 @@
 -- bulk_update_verified: spec §3.7 (related, newest PostHog) and API.md.
 -- Project 9301 (ours), 9302 (another project); acting users 9311 (Vera), 9312 (Walt).
 \set VERBOSITY terse
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-	r text;
-	st text;
-	msg text;
-	det text;
-	col text;
-BEGIN
-	EXECUTE sql INTO r;
-	RETURN COALESCE(r, '<null>');
-EXCEPTION WHEN OTHERS THEN
-	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL,
-		col = COLUMN_NAME;
-	RETURN st || ' ' || msg || ' / ' || COALESCE(det, '') || COALESCE(' [attr ' || NULLIF(col, '') || ']', '');
-END
-$$;
+\ir sql/include/try_terse.psql
 -- the verification columns as the view shows them, timestamps as booleans
 CREATE FUNCTION pg_temp.shown() RETURNS TABLE (name text, verified boolean, verified_by text,
 											 verified_at boolean, hidden boolean, updated_by text)

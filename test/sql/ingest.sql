@@ -4,23 +4,7 @@
 -- property groups; "allow" accepts and reports, "reject" refuses.  Also used
 -- from a trigger on an application's events table.  Project 7401.
 \set VERBOSITY terse
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-	r text;
-	st text;
-	msg text;
-	det text;
-	col text;
-BEGIN
-	EXECUTE sql INTO r;
-	RETURN COALESCE(r, '<null>');
-EXCEPTION WHEN OTHERS THEN
-	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL,
-		col = COLUMN_NAME;
-	RETURN st || ' ' || msg || ' / ' || COALESCE(det, '') || COALESCE(' [attr ' || NULLIF(col, '') || ']', '');
-END
-$$;
+\ir sql/include/try_terse.psql
 -- the stored timestamps of a definition, as text in UTC
 CREATE FUNCTION pg_temp.seen(n text) RETURNS text
 LANGUAGE sql AS $$

@@ -2,23 +2,7 @@
 -- (cases 49-52, §3.9, §4), event_definition_metrics + record_event_usage (§3.6, §6).
 -- Project 9401 (ours), 9402 (another project).
 \set VERBOSITY terse
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-	r text;
-	st text;
-	msg text;
-	det text;
-	col text;
-BEGIN
-	EXECUTE sql INTO r;
-	RETURN COALESCE(r, '<null>');
-EXCEPTION WHEN OTHERS THEN
-	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL,
-		col = COLUMN_NAME;
-	RETURN st || ' ' || msg || ' / ' || COALESCE(det, '') || COALESCE(' [attr ' || NULLIF(col, '') || ']', '');
-END
-$$;
+\ir sql/include/try_terse.psql
 
 SELECT event_definitions.upsert_project(9401, 'Ours') ->> 'name';
 SELECT event_definitions.upsert_project(9402, 'Theirs') ->> 'name';

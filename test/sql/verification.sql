@@ -3,31 +3,7 @@
 -- verifying stamps verified_by/verified_at once, unverifying clears them,
 -- hiding clears verification, verifying unhides, never both at once.
 --
--- try(): run a statement, show 'ok' or SQLSTATE, message, PostHog's detail
--- and attr (COLUMN NAME)
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	st text; msg text; det text; col text;
-BEGIN
-	EXECUTE sql;
-	RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
-		det = PG_EXCEPTION_DETAIL, col = COLUMN_NAME;
-	RETURN st || ': ' || msg || COALESCE(' | detail: ' || NULLIF(det, ''), '')
-		|| COALESCE(' | attr: ' || NULLIF(col, ''), '');
-END $$;
--- m(): a definition with generated values masked: ids and timestamps become
--- "<set>" (null stays null), nested users become "user <id>"
-CREATE FUNCTION pg_temp.m(j jsonb) RETURNS jsonb LANGUAGE sql AS $$
-	SELECT jsonb_object_agg(key, CASE
-		WHEN key IN ('id', 'created_at', 'updated_at', 'last_updated_at', 'last_seen_at', 'verified_at')
-			 AND jsonb_typeof(value) = 'string' THEN '"<set>"'::jsonb
-		WHEN key IN ('owner', 'updated_by', 'verified_by', 'created_by')
-			 AND jsonb_typeof(value) = 'object' THEN to_jsonb('user ' || (value ->> 'id'))
-		ELSE value END)
-	FROM jsonb_each(j)
-$$;
+\ir sql/include/try_masked.psql
 CREATE FUNCTION pg_temp.counts() RETURNS text LANGUAGE sql AS $$
 	SELECT format('definitions=%s activity=%s',
 		(SELECT count(*) FROM event_definitions_private.event_definitions),
