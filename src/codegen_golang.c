@@ -82,12 +82,11 @@ GoCommentText(const char *s)
 }
 
 /*
- * Exported function base: each alphanumeric run of the escaped name with
- * its first letter upper-cased; "Event" when empty or not starting with a
- * letter.
+ * The alphanumeric runs of the escaped name, each with its first letter
+ * upper-cased and the rest kept, joined ("" when there are none).
  */
 static char *
-GoFunc(const char *name)
+JoinCapitalized(const char *name)
 {
 	int			n,
 				i;
@@ -100,11 +99,23 @@ GoFunc(const char *name)
 		parts[i][0] = pg_ascii_toupper((unsigned char) parts[i][0]);
 		appendStringInfoString(&buf, parts[i]);
 	}
-	if (buf.len == 0)
-		return "Event";
-	if (!isalpha((unsigned char) buf.data[0]))
-		return psprintf("Event%s", buf.data);
 	return buf.data;
+}
+
+/*
+ * Exported function base: the capitalized runs; "Event" when empty, and
+ * "Event" before one that does not start with a letter.
+ */
+static char *
+GoFunc(const char *name)
+{
+	char	   *base = JoinCapitalized(name);
+
+	if (base[0] == '\0')
+		return "Event";
+	if (!isalpha((unsigned char) base[0]))
+		return psprintf("Event%s", base);
+	return base;
 }
 
 /*
@@ -140,26 +151,14 @@ GoParam(const char *name)
 }
 
 /*
- * Option suffix: each run with its first letter upper-cased, the rest kept;
- * "Prop" when empty.
+ * Option suffix: the capitalized runs; "Prop" when empty.
  */
 static char *
 GoPascal(const char *name)
 {
-	int			n,
-				i;
-	char	  **parts = codegen_split_alnum(codegen_literal(name), &n);
-	StringInfoData buf;
+	char	   *suffix = JoinCapitalized(name);
 
-	if (n == 0)
-		return "Prop";
-	initStringInfo(&buf);
-	for (i = 0; i < n; i++)
-	{
-		parts[i][0] = pg_ascii_toupper((unsigned char) parts[i][0]);
-		appendStringInfoString(&buf, parts[i]);
-	}
-	return buf.data;
+	return suffix[0] == '\0' ? "Prop" : suffix;
 }
 
 /*

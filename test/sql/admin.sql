@@ -2,20 +2,7 @@
 -- Admin functions: upsert_project, upsert_user, add/remove_project_member,
 -- and that only event_definitions_admin (or a superuser) may call them.
 --
--- try(): run a statement, show 'ok' or SQLSTATE, message, PostHog's detail
--- and attr (COLUMN NAME)
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	st text; msg text; det text; col text;
-BEGIN
-	EXECUTE sql;
-	RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
-		det = PG_EXCEPTION_DETAIL, col = COLUMN_NAME;
-	RETURN st || ': ' || msg || COALESCE(' | detail: ' || NULLIF(det, ''), '')
-		|| COALESCE(' | attr: ' || NULLIF(col, ''), '');
-END $$;
+\ir sql/include/try.psql
 
 -- upsert_project: create, then rename (created_at kept); ids unique to this
 -- file (the test database is shared by all files of a run)

@@ -8,19 +8,7 @@
 --
 SELECT pg_postmaster_start_time() AS start_time, pg_backend_pid() AS backend_pid \gset
 
--- try(): 'ok' or SQLSTATE, message, PostHog's detail and attr
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	st text; msg text; det text; col text;
-BEGIN
-	EXECUTE sql;
-	RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
-		det = PG_EXCEPTION_DETAIL, col = COLUMN_NAME;
-	RETURN st || ': ' || msg || COALESCE(' | detail: ' || NULLIF(det, ''), '')
-		|| COALESCE(' | attr: ' || NULLIF(col, ''), '');
-END $$;
+\ir sql/include/try.psql
 -- field(): like try() for a call returning jsonb, showing key k of the result
 -- (generated ids of objects in an array masked)
 CREATE FUNCTION pg_temp.field(sql text, k text) RETURNS text LANGUAGE plpgsql AS $$

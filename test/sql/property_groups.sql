@@ -3,20 +3,7 @@
 -- create / retrieve / update / delete / list, attach and detach, validation,
 -- project isolation and the activity log.
 --
--- try(): run a statement, show 'ok' or SQLSTATE, message, PostHog's detail
--- and attr (COLUMN NAME)
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	st text; msg text; det text; col text;
-BEGIN
-	EXECUTE sql;
-	RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
-		det = PG_EXCEPTION_DETAIL, col = COLUMN_NAME;
-	RETURN st || ': ' || msg || COALESCE(' | detail: ' || NULLIF(det, ''), '')
-		|| COALESCE(' | attr: ' || NULLIF(col, ''), '');
-END $$;
+\ir sql/include/try.psql
 -- g(): a property group with generated values masked
 CREATE FUNCTION pg_temp.g(j jsonb) RETURNS jsonb LANGUAGE sql AS $$
 	SELECT j || jsonb_build_object(

@@ -3,20 +3,7 @@
 -- whitespace) and str.lower(), deduplicated, sorted by code point; DRF
 -- CharField rules per tag; at most 100 tags of at most 255 characters.
 --
--- try(): run a statement, show 'ok' or SQLSTATE, message, PostHog's detail
--- and attr (COLUMN NAME)
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	st text; msg text; det text; col text;
-BEGIN
-	EXECUTE sql;
-	RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
-		det = PG_EXCEPTION_DETAIL, col = COLUMN_NAME;
-	RETURN st || ': ' || msg || COALESCE(' | detail: ' || NULLIF(det, ''), '')
-		|| COALESCE(' | attr: ' || NULLIF(col, ''), '');
-END $$;
+\ir sql/include/try.psql
 CREATE FUNCTION pg_temp.tags_of(n text) RETURNS text[] LANGUAGE sql AS $$
 	SELECT tags FROM event_definitions_private.event_definitions WHERE project_id = 4001 AND name = n
 $$;
