@@ -6,29 +6,7 @@
 -- beyond PostHog (no duplicate Go names, escaping, reserved names).
 --
 
--- fixture helpers: rows inserted directly with fixed ids
--- ev(): an event definition; grp(): a property group of [name, type,
--- required] triples attached to an event
-CREATE FUNCTION pg_temp.uid(n int) RETURNS uuid LANGUAGE sql AS $$
-	SELECT ('00000000-0000-4000-8000-' || lpad(n::text, 12, '0'))::uuid
-$$;
-CREATE FUNCTION pg_temp.ev(project bigint, n int, name text, hidden boolean DEFAULT false,
-	verified boolean DEFAULT false) RETURNS void LANGUAGE sql AS $$
-	INSERT INTO event_definitions_private.event_definitions (project_id, id, name, hidden, verified)
-	VALUES (project, pg_temp.uid(n), name, hidden, verified)
-$$;
-CREATE FUNCTION pg_temp.grp(project bigint, n int, event text, props jsonb) RETURNS void
-LANGUAGE sql AS $$
-	INSERT INTO event_definitions_private.property_groups (project_id, id, name)
-	VALUES (project, pg_temp.uid(n), 'group ' || n);
-	INSERT INTO event_definitions_private.property_group_properties
-		(project_id, property_group_id, name, property_type, is_required)
-	SELECT project, pg_temp.uid(n), p ->> 0, p ->> 1, (p ->> 2)::boolean
-	FROM jsonb_array_elements(props) AS p;
-	INSERT INTO event_definitions_private.event_schemas (project_id, event_definition_id, property_group_id)
-	SELECT project, d.id, pg_temp.uid(n) FROM event_definitions_private.event_definitions d
-	WHERE d.project_id = project AND d.name = event;
-$$;
+\ir sql/include/codegen_helpers.psql
 
 CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
