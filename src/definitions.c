@@ -17,6 +17,7 @@
 
 #include "definitions.h"
 #include "event_definitions.h"
+#include "render.h"
 
 /* What a create or PATCH body says; has_* tell which keys were present. */
 typedef struct DefinitionInput
@@ -160,18 +161,17 @@ Datum
 ed_render_definition(int64 project_id, Datum id, bool read_only, bool *found)
 {
 	static EdPlan plan = {
-		"SELECT pg_catalog.to_jsonb(v) OPERATOR(pg_catalog.-) 'project_id'::text"
-		" FROM event_definitions.event_definitions v"
-		" WHERE v.project_id = $1 AND v.id = $2",
+		"SELECT " ED_DEFINITION_COLUMNS
+		" FROM event_definitions_private.event_definitions d"
+		" WHERE d.project_id = $1 AND d.id = $2",
 		2, {INT8OID, UUIDOID}
 	};
 	Datum		values[2] = {Int64GetDatum(project_id), id};
-	bool		isnull;
 
 	*found = ed_exec(&plan, values, NULL, read_only, 1) > 0;
 	if (!*found)
 		return (Datum) 0;
-	return ed_copy_result(0, 1, &isnull);
+	return ed_definition_jsonb(SPI_tuptable->vals[0], SPI_tuptable->tupdesc);
 }
 
 /*

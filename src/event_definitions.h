@@ -10,6 +10,7 @@
 
 #include "executor/spi.h"
 #include "fmgr.h"
+#include "utils/timestamp.h"
 #include "utils/uuid.h"
 
 #include "ed_json.h"
@@ -38,9 +39,10 @@ typedef struct EdPlan
 	SPIPlanPtr	plan;
 } EdPlan;
 
-/* spi_util.c */
+/* util.c */
 extern SPIPlanPtr ed_plan(EdPlan *p);
 extern int	ed_exec(EdPlan *p, Datum *values, const char *nulls, bool read_only, long count);
+extern int	ed_exec_latest(EdPlan *p, Datum *values, const char *nulls);
 extern Datum ed_copy_result(int row, int col, bool *isnull);
 extern void ed_require_project(int64 project_id);
 extern int	ed_acting_user(bool *isnull);
@@ -68,8 +70,12 @@ extern char *ed_strip(const char *s);
 extern char **ed_normalize_tags(EdJson *list, const char *attr, int *ntags);
 extern int	ed_sort_dedupe(char **items, int n);
 
+/* identity.c */
+extern uint64 ed_identity_generation(void);
+
 /* module.c */
 extern char *ed_base_url;
 extern bool ed_enable_reject_mode;
+extern char *ed_format_iso8601(TimestampTz ts);
 
 #endif							/* EVENT_DEFINITIONS_H */

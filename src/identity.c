@@ -4,14 +4,20 @@
  *	  Who is acting, and which projects and users that identity may see:
  *	  the functions the row-level security policies call.
  *
- * Policies call these once per (sub)query, and a rendered definition has
- * five policy-checked subqueries, so the answers are computed once and
- * kept for the session's login role and the two settings that name the
- * acting user.  They are computed again when either changes, and whenever
- * the users or project_members table changes (statement triggers send a
- * relcache invalidation, which reaches every backend at commit and this
- * one at once; an abort replays it) or a role or role membership changes
- * (syscache invalidation).
+ * Policies call these once per (sub)query, so the answers are computed
+ * once and kept for the session's login role and the two settings that name
+ * the acting user.  They are computed again when either changes, and
+ * whenever the users or project_members table changes (statement triggers
+ * send a relcache invalidation, which reaches every backend at commit and
+ * this one at once; an abort replays it) or a role or role membership
+ * changes (syscache invalidation).
+ *
+ * Computing reads the membership tables past their policies, so only the
+ * SECURITY DEFINER functions (acting_user_id, visible_projects,
+ * visible_users) compute.  The functions the policies call since 1.2,
+ * policy_projects and policy_users, run as the caller so that a policy
+ * check costs no change of user and search_path; they answer from the kept
+ * identity and have visible_projects() compute it when it is not current.
  *
  *-------------------------------------------------------------------------
  */
@@ -22,6 +28,8 @@
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "fmgr.h"
+#include "nodes/value.h"
+#include "parser/parse_func.h"
 #include "miscadmin.h"
 #include "utils/acl.h"
 #include "utils/array.h"
@@ -57,6 +65,9 @@ static IdentityCache cache;
 /* bumped by every invalidation; a computation overtaken by one is not kept */
 static uint64 invalidations = 0;
 
+/* bumped by every computation of an identity; see ed_identity_generation() */
+static uint64 generation = 0;
+
 static bool callbacks_registered = false;
 
 /*
@@ -85,23 +96,6 @@ IdentitySyscacheCallback(Datum arg, int cacheid, uint32 hashvalue)
 }
 
 /*
- * Run a kept plan read-only with the latest snapshot rather than the
- * statement's: the answer is kept beyond this transaction, so it must not
- * reflect an older snapshot (say, of a REPEATABLE READ transaction) than
- * the invalidations already processed.
- */
-static int
-LatestSnapshotQuery(EdPlan *plan, Datum *values, const char *nulls)
-{
-	int			rc = SPI_execute_snapshot(ed_plan(plan), values, nulls,
-										  GetLatestSnapshot(), InvalidSnapshot, true, false, 1);
-
-	if (rc != SPI_OK_SELECT)
-		elog(ERROR, "SPI_execute_snapshot failed: %s", SPI_result_code_string(rc));
-	return (int) SPI_processed;
-}
-
-/*
  * Is the cached identity still the current one?
  */
 static bool
@@ -111,6 +105,17 @@ CacheIsCurrent(const char *claims, const char *setting)
 		cache.session_user == GetSessionUserId() &&
 		strcmp(cache.claims, claims) == 0 &&
 		strcmp(cache.setting, setting) == 0;
+}
+
+/*
+ * Does the current role hold event_definitions_admin?
+ */
+static bool
+IsAdmin(void)
+{
+	Oid			admin = get_role_oid("event_definitions_admin", true);
+
+	return OidIsValid(admin) && has_privs_of_role(GetUserId(), admin);
 }
 
 /*
@@ -215,7 +220,7 @@ ComputeIdentity(const char *claims, const char *setting)
 	else
 	{
 		values[0] = ObjectIdGetDatum(session);
-		if (LatestSnapshotQuery(&login_plan, values, NULL) > 0)
+		if (ed_exec_latest(&login_plan, values, NULL) > 0)
 		{
 			user_id = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 			has_user = true;
@@ -225,7 +230,7 @@ ComputeIdentity(const char *claims, const char *setting)
 	values[0] = Int32GetDatum(user_id);
 	if (has_user)
 	{
-		LatestSnapshotQuery(&projects_plan, values, NULL);
+		ed_exec_latest(&projects_plan, values, NULL);
 		projects = DatumGetArrayTypeP(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 	}
 	else
@@ -235,7 +240,7 @@ ComputeIdentity(const char *claims, const char *setting)
 	values[1] = Int32GetDatum(user_id);
 	nulls[0] = ' ';
 	nulls[1] = has_user ? ' ' : 'n';
-	LatestSnapshotQuery(&users_plan, values, nulls);
+	ed_exec_latest(&users_plan, values, nulls);
 	users = DatumGetArrayTypeP(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 
 	/* keep the answers for the rest of this command; replace the old ones last */
@@ -260,6 +265,7 @@ ComputeIdentity(const char *claims, const char *setting)
 
 	cache.has_user = has_user;
 	cache.user_id = user_id;
+	generation++;
 	cache.session_user = session;
 	/* an invalidation that arrived meanwhile may not be reflected: use, don't keep */
 	cache.valid = (invalidations == started);
@@ -267,18 +273,18 @@ ComputeIdentity(const char *claims, const char *setting)
 }
 
 /*
- * The identity of the current command, computed when needed.
+ * The two settings that name the acting user ("" when unset), and the
+ * invalidation callbacks, registered on first use.
  */
-static IdentityCache *
-CurrentIdentity(void)
+static void
+IdentitySettings(const char **claims, const char **setting)
 {
-	const char *claims = GetConfigOption("request.jwt.claims", true, false);
-	const char *setting = GetConfigOption("event_definitions.user_id", true, false);
-
-	if (claims == NULL)
-		claims = "";
-	if (setting == NULL)
-		setting = "";
+	*claims = GetConfigOption("request.jwt.claims", true, false);
+	*setting = GetConfigOption("event_definitions.user_id", true, false);
+	if (*claims == NULL)
+		*claims = "";
+	if (*setting == NULL)
+		*setting = "";
 	if (!callbacks_registered)
 	{
 		CacheRegisterRelcacheCallback(IdentityRelcacheCallback, (Datum) 0);
@@ -286,12 +292,62 @@ CurrentIdentity(void)
 		CacheRegisterSyscacheCallback(AUTHMEMMEMROLE, IdentitySyscacheCallback, (Datum) 0);
 		callbacks_registered = true;
 	}
+}
+
+/*
+ * The identity of the current command, computed when needed.  Only the
+ * SECURITY DEFINER functions may compute it: they run as the extension's
+ * owner, who reads the membership tables past their policies.
+ */
+static IdentityCache *
+CurrentIdentity(void)
+{
+	const char *claims;
+	const char *setting;
+
+	IdentitySettings(&claims, &setting);
 	if (!CacheIsCurrent(claims, setting))
 	{
 		cache.valid = false;
 		ComputeIdentity(claims, setting);
 	}
 	return &cache;
+}
+
+/*
+ * The identity of the current command for the functions that run as the
+ * caller (the policy functions, which are not SECURITY DEFINER so that a
+ * policy check costs no change of user and search_path): when the kept
+ * identity is not current, visible_projects() computes it as the owner.
+ */
+static IdentityCache *
+CallerIdentity(void)
+{
+	const char *claims;
+	const char *setting;
+
+	IdentitySettings(&claims, &setting);
+	if (!CacheIsCurrent(claims, setting))
+	{
+		Oid			fn = LookupFuncName(list_make2(makeString("event_definitions_private"),
+												   makeString("visible_projects")),
+										0, NULL, false);
+
+		(void) OidFunctionCall0(fn);
+	}
+	return &cache;
+}
+
+/*
+ * A number that changes whenever the identity of the command is computed
+ * again, and so whenever what it may see may have changed: answers that
+ * depend on the policies (render.c's user objects) are kept under it.
+ */
+uint64
+ed_identity_generation(void)
+{
+	CallerIdentity();
+	return generation;
 }
 
 PG_FUNCTION_INFO_V1(ed_acting_user_id);
@@ -333,6 +389,34 @@ ed_visible_users(PG_FUNCTION_ARGS)
 	PG_RETURN_ARRAYTYPE_P(DatumGetArrayTypePCopy(PointerGetDatum(CurrentIdentity()->users)));
 }
 
+PG_FUNCTION_INFO_V1(ed_policy_projects);
+
+/*
+ * policy_projects(): the projects the caller may see, NULL for every
+ * project (an admin).  The policies of the project tables call it.
+ */
+Datum
+ed_policy_projects(PG_FUNCTION_ARGS)
+{
+	if (IsAdmin())
+		PG_RETURN_NULL();
+	PG_RETURN_ARRAYTYPE_P(DatumGetArrayTypePCopy(PointerGetDatum(CallerIdentity()->projects)));
+}
+
+PG_FUNCTION_INFO_V1(ed_policy_users);
+
+/*
+ * policy_users(): the users the caller may see, NULL for every user (an
+ * admin).  The policy of the users table calls it.
+ */
+Datum
+ed_policy_users(PG_FUNCTION_ARGS)
+{
+	if (IsAdmin())
+		PG_RETURN_NULL();
+	PG_RETURN_ARRAYTYPE_P(DatumGetArrayTypePCopy(PointerGetDatum(CallerIdentity()->users)));
+}
+
 PG_FUNCTION_INFO_V1(ed_is_admin);
 
 /*
@@ -342,9 +426,7 @@ PG_FUNCTION_INFO_V1(ed_is_admin);
 Datum
 ed_is_admin(PG_FUNCTION_ARGS)
 {
-	Oid			admin = get_role_oid("event_definitions_admin", true);
-
-	PG_RETURN_BOOL(OidIsValid(admin) && has_privs_of_role(GetUserId(), admin));
+	PG_RETURN_BOOL(IsAdmin());
 }
 
 PG_FUNCTION_INFO_V1(ed_identity_changed);

@@ -28,6 +28,7 @@
 
 #include "definitions.h"
 #include "event_definitions.h"
+#include "render.h"
 
 #define LIST_MAX_PARAMS 64
 
@@ -403,10 +404,9 @@ ListDefinitions(FunctionCallInfo fcinfo, bool capped_counts)
 	double		project_size = 0;
 	bool		narrowed = false;
 	bool		capped = false;
-	int			count_param,
-				next_param,
-				previous_param,
-				capped_param;
+	SPITupleTable *page;
+	uint64		nrows;
+	JsonbParseState *state = NULL;
 
 	if (limit < 1)
 		ed_field_error("limit", "Ensure this value is greater than or equal to 1.");
@@ -580,37 +580,32 @@ ListDefinitions(FunctionCallInfo fcinfo, bool capped_counts)
 	if (offset > 0)
 		previous = BuildLink(&link, project_id, offset - limit <= 0 ? -1 : offset - limit);
 
-	/* the page object, in one statement: the results are aggregated once */
+	/* the page's rows, rendered here: {count, next, previous, results} */
 	limit_param = AddParam(&q, INT8OID, Int64GetDatum(limit));
 	offset_param = AddParam(&q, INT8OID, Int64GetDatum(offset));
-	count_param = AddParam(&q, INT8OID, Int64GetDatum(count));
-	next_param = AddParam(&q, TEXTOID, next ? CStringGetTextDatum(next) : (Datum) 0);
-	if (next == NULL)
-		nulls[next_param - 1] = 'n';
-	previous_param = AddParam(&q, TEXTOID, previous ? CStringGetTextDatum(previous) : (Datum) 0);
-	if (previous == NULL)
-		nulls[previous_param - 1] = 'n';
-	capped_param = AddParam(&q, BOOLOID, BoolGetDatum(capped));
-
 	resetStringInfo(&sql);
 	appendStringInfo(&sql,
-					 "SELECT pg_catalog.jsonb_build_object('count', $%d,"
-					 " 'next', CASE WHEN $%d AND pg_catalog.count(p.id) OPERATOR(pg_catalog.<) $%d THEN NULL ELSE $%d END,"
-					 " 'previous', $%d,",
-					 count_param, capped_param, limit_param, next_param, previous_param);
-	if (capped_counts)
-		appendStringInfo(&sql, " 'count_is_capped', $%d,", capped_param);
-	appendStringInfo(&sql,
-					 " 'results', COALESCE(pg_catalog.jsonb_agg("
-					 "   pg_catalog.to_jsonb(v) OPERATOR(pg_catalog.-) 'project_id'::text ORDER BY p.ord), '[]'::jsonb))"
-					 " FROM (SELECT d.id, pg_catalog.row_number() OVER (ORDER BY %s) AS ord"
-					 "       FROM event_definitions_private.event_definitions d WHERE %s"
-					 "       ORDER BY %s LIMIT $%d OFFSET $%d) p"
-					 " JOIN event_definitions.event_definitions v ON v.project_id = $1 AND v.id = p.id",
-					 q.order.data, q.where.data, q.order.data, limit_param, offset_param);
-	if (SPI_execute_plan(CachedListPlan(sql.data, q.nparams, q.types), q.values, nulls, true, 1) != SPI_OK_SELECT)
+					 "SELECT " ED_DEFINITION_COLUMNS
+					 " FROM event_definitions_private.event_definitions d WHERE %s"
+					 " ORDER BY %s LIMIT $%d OFFSET $%d",
+					 q.where.data, q.order.data, limit_param, offset_param);
+	if (SPI_execute_plan(CachedListPlan(sql.data, q.nparams, q.types), q.values, nulls, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not list event definitions");
-	result = ed_copy_result(0, 1, &isnull);
+	page = SPI_tuptable;
+	nrows = SPI_processed;
+
+	/* with a capped count, a page that is not full is the last one */
+	if (capped && nrows < (uint64) limit)
+		next = NULL;
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	ed_push_int8_field(&state, "count", count);
+	ed_push_cstring_field(&state, "next", next);
+	ed_push_cstring_field(&state, "previous", previous);
+	if (capped_counts)
+		ed_push_bool_field(&state, "count_is_capped", capped);
+	ed_push_definitions_field(&state, "results", page, nrows);
+	result = JsonbPGetDatum(JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL)));
+	result = SPI_datumTransfer(result, false, -1);
 	SPI_finish();
 	return result;
 }

@@ -16,6 +16,7 @@
 
 #include "definitions.h"
 #include "event_definitions.h"
+#include "render.h"
 
 PG_FUNCTION_INFO_V1(ed_event_definition_by_name);
 
@@ -26,14 +27,13 @@ Datum
 ed_event_definition_by_name(PG_FUNCTION_ARGS)
 {
 	static EdPlan plan = {
-		"SELECT pg_catalog.to_jsonb(v) OPERATOR(pg_catalog.-) 'project_id'::text"
-		" FROM event_definitions.event_definitions v"
-		" WHERE v.project_id = $1 AND v.name = $2",
+		"SELECT " ED_DEFINITION_COLUMNS
+		" FROM event_definitions_private.event_definitions d"
+		" WHERE d.project_id = $1 AND d.name = $2",
 		2, {INT8OID, TEXTOID}
 	};
 	int64		project_id = ed_project_arg(fcinfo);
 	Datum		values[2];
-	bool		isnull;
 	Datum		result;
 
 	if (PG_ARGISNULL(1) || VARSIZE_ANY_EXHDR(PG_GETARG_TEXT_PP(1)) == 0)
@@ -55,7 +55,7 @@ ed_event_definition_by_name(PG_FUNCTION_ARGS)
 				 errmsg("event definition with name '%s' not found", name),
 				 errdetail("Event definition with name '%s' not found", name)));
 	}
-	result = ed_copy_result(0, 1, &isnull);
+	result = ed_definition_jsonb(SPI_tuptable->vals[0], SPI_tuptable->tupdesc);
 	SPI_finish();
 	PG_RETURN_DATUM(result);
 }

@@ -56,33 +56,43 @@ _PG_init(void)
 	MarkGUCPrefixReserved("event_definitions");
 }
 
-PG_FUNCTION_INFO_V1(ed_iso8601);
-
 /*
  * ISO-8601 in UTC with "Z", microseconds only when non-zero
- * (2020-01-02T00:00:00Z, 2020-01-02T00:00:00.250000Z).
+ * (2020-01-02T00:00:00Z, 2020-01-02T00:00:00.250000Z); NULL for an
+ * infinite timestamp.
  */
-Datum
-ed_iso8601(PG_FUNCTION_ARGS)
+char *
+ed_format_iso8601(TimestampTz ts)
 {
-	TimestampTz ts = PG_GETARG_TIMESTAMPTZ(0);
 	struct pg_tm tm;
 	fsec_t		fsec;
-	char	   *result;
 
 	if (TIMESTAMP_NOT_FINITE(ts))
-		PG_RETURN_NULL();
+		return NULL;
 	if (timestamp2tm(ts, NULL, &tm, &fsec, NULL, NULL) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 				 errmsg("timestamp out of range")));
 	if (fsec != 0)
-		result = psprintf("%04d-%02d-%02dT%02d:%02d:%02d.%06dZ",
-						  tm.tm_year, tm.tm_mon, tm.tm_mday,
-						  tm.tm_hour, tm.tm_min, tm.tm_sec, (int) fsec);
-	else
-		result = psprintf("%04d-%02d-%02dT%02d:%02d:%02dZ",
-						  tm.tm_year, tm.tm_mon, tm.tm_mday,
-						  tm.tm_hour, tm.tm_min, tm.tm_sec);
+		return psprintf("%04d-%02d-%02dT%02d:%02d:%02d.%06dZ",
+						tm.tm_year, tm.tm_mon, tm.tm_mday,
+						tm.tm_hour, tm.tm_min, tm.tm_sec, (int) fsec);
+	return psprintf("%04d-%02d-%02dT%02d:%02d:%02dZ",
+					tm.tm_year, tm.tm_mon, tm.tm_mday,
+					tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+PG_FUNCTION_INFO_V1(ed_iso8601);
+
+/*
+ * iso8601(timestamptz): the API's timestamp text; NULL when infinite.
+ */
+Datum
+ed_iso8601(PG_FUNCTION_ARGS)
+{
+	char	   *result = ed_format_iso8601(PG_GETARG_TIMESTAMPTZ(0));
+
+	if (result == NULL)
+		PG_RETURN_NULL();
 	PG_RETURN_TEXT_P(cstring_to_text(result));
 }

@@ -16,6 +16,7 @@
 #include "utils/datum.h"
 #include "utils/guc.h"
 #include "utils/rel.h"
+#include "utils/snapmgr.h"
 
 #include "event_definitions.h"
 
@@ -46,15 +47,36 @@ ed_plan(EdPlan *p)
 
 /*
  * Run a kept plan; returns SPI_processed.  read_only is true for the STABLE
- * entry points, so they see the calling query's snapshot.
+ * entry points, so they see the calling query's snapshot.  count limits the
+ * rows a read returns; a write always runs to its end (SPI would stop an
+ * INSERT ... RETURNING after count rows, leaving the rest of its rows and
+ * its AFTER STATEMENT triggers, such as identity_changed, undone).
  */
 int
 ed_exec(EdPlan *p, Datum *values, const char *nulls, bool read_only, long count)
 {
-	int			rc = SPI_execute_plan(ed_plan(p), values, nulls, read_only, count);
+	int			rc = SPI_execute_plan(ed_plan(p), values, nulls, read_only,
+									  read_only ? count : 0);
 
 	if (rc < 0)
 		elog(ERROR, "SPI_execute_plan failed: %s", SPI_result_code_string(rc));
+	return (int) SPI_processed;
+}
+
+/*
+ * Run a kept plan read-only with the latest snapshot rather than the
+ * statement's; returns SPI_processed.  For answers kept beyond this
+ * transaction: they must not reflect an older snapshot (say, of a
+ * REPEATABLE READ transaction) than the invalidations already processed.
+ */
+int
+ed_exec_latest(EdPlan *p, Datum *values, const char *nulls)
+{
+	int			rc = SPI_execute_snapshot(ed_plan(p), values, nulls,
+										  GetLatestSnapshot(), InvalidSnapshot, true, false, 1);
+
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "SPI_execute_snapshot failed: %s", SPI_result_code_string(rc));
 	return (int) SPI_processed;
 }
 

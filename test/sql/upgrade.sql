@@ -1,7 +1,10 @@
 -- The release chain: install 1.0, use it with the current module, update
--- to 1.1, and find the data intact and the new behaviour in place; a fresh
--- install of the default version has the same objects.
+-- to 1.1 and then 1.2, and find the data intact and each release's new
+-- behaviour in place; a fresh install of the default version has the same
+-- objects.
 CREATE DATABASE regress_upgrade;
+CREATE ROLE regress_upgrade_member LOGIN IN ROLE event_definitions_writer;
+CREATE ROLE regress_upgrade_admin IN ROLE event_definitions_admin;
 CREATE DATABASE regress_fresh;
 \c regress_upgrade
 SET client_min_messages = warning;
@@ -27,6 +30,27 @@ FROM event_definitions.list_event_definitions(1, 5) j;
 SELECT event_definitions.create_event_definition(1, '{"name": "after_upgrade"}') ->> 'name' AS created;
 SELECT count(*) AS activity FROM event_definitions.activity_log;
 
+-- 1.2: one policy subquery, of a function that runs as the caller; the
+-- policies still filter (a member of project 2 only) and still let an
+-- admin see everything
+ALTER EXTENSION event_definitions UPDATE TO '1.2';
+SELECT extversion FROM pg_extension WHERE extname = 'event_definitions';
+SELECT tablename, qual FROM pg_policies WHERE schemaname = 'event_definitions_private' ORDER BY tablename;
+SELECT p.proname, p.prosecdef FROM pg_proc p
+WHERE p.pronamespace = 'event_definitions_private'::regnamespace AND p.proname LIKE 'policy\_%' ORDER BY 1;
+SELECT event_definitions.upsert_project(2, 'two') IS NOT NULL AS project;
+SELECT event_definitions.create_event_definition(2, '{"name": "in_two"}') ->> 'name' AS created;
+SELECT event_definitions.upsert_user('{"id": 901, "first_name": "Up", "email": "up@example.com", "login_role": "regress_upgrade_member"}') ->> 'id' AS user;
+SELECT event_definitions.add_project_member(2, 901) IS NOT NULL AS member;
+SET SESSION AUTHORIZATION regress_upgrade_member;
+SELECT project_id, count(*) FROM event_definitions.event_definitions GROUP BY 1 ORDER BY 1;
+SELECT id FROM event_definitions_private.users ORDER BY id;
+SELECT event_definitions.list_event_definitions(1);
+RESET SESSION AUTHORIZATION;
+SET ROLE regress_upgrade_admin;
+SELECT project_id, count(*) FROM event_definitions.event_definitions GROUP BY 1 ORDER BY 1;
+RESET ROLE;
+
 -- the same objects as a fresh install
 \ir sql/include/fingerprint.psql
 SELECT string_agg(kind || '=' || digest, ' ' ORDER BY kind) AS upgraded FROM fingerprint \gset
@@ -42,3 +66,5 @@ FROM fingerprint;
 \c regression
 DROP DATABASE regress_upgrade;
 DROP DATABASE regress_fresh;
+DROP ROLE regress_upgrade_member;
+DROP ROLE regress_upgrade_admin;
