@@ -71,16 +71,14 @@ Datum
 ed_promoted_properties(PG_FUNCTION_ARGS)
 {
 	static EdPlan all_plan = {
-		"SELECT pg_catalog.jsonb_build_object('promoted_properties', COALESCE("
-		"  pg_catalog.jsonb_object_agg(d.name, d.promoted_property), '{}'::jsonb))"
+		"SELECT d.name, d.promoted_property"
 		" FROM event_definitions_private.event_definitions d"
 		" WHERE d.project_id = $1 AND d.promoted_property IS NOT NULL"
 		"  AND d.promoted_property OPERATOR(pg_catalog.<>) ''",
 		1, {INT8OID}
 	};
 	static EdPlan names_plan = {
-		"SELECT pg_catalog.jsonb_build_object('promoted_properties', COALESCE("
-		"  pg_catalog.jsonb_object_agg(d.name, d.promoted_property), '{}'::jsonb))"
+		"SELECT d.name, d.promoted_property"
 		" FROM event_definitions_private.event_definitions d"
 		" WHERE d.project_id = $1 AND d.name OPERATOR(pg_catalog.=) ANY ($2)"
 		"  AND d.promoted_property IS NOT NULL AND d.promoted_property OPERATOR(pg_catalog.<>) ''",
@@ -89,8 +87,10 @@ ed_promoted_properties(PG_FUNCTION_ARGS)
 	int64		project_id = ed_project_arg(fcinfo);
 	Datum		values[2];
 	int			nnames = 0;
-	bool		isnull;
 	Datum		result;
+	int			nrows,
+				row;
+	JsonbParseState *state = NULL;
 
 	values[0] = Int64GetDatum(project_id);
 	if (!PG_ARGISNULL(1))
@@ -120,8 +120,24 @@ ed_promoted_properties(PG_FUNCTION_ARGS)
 
 	SPI_connect();
 	ed_require_project(project_id);
-	ed_exec(nnames > 0 ? &names_plan : &all_plan, values, NULL, true, 1);
-	result = ed_copy_result(0, 1, &isnull);
+	nrows = ed_exec(nnames > 0 ? &names_plan : &all_plan, values, NULL, true, 0);
+
+	/* {"promoted_properties": {name: property, ...}}, built here */
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	ed_push_key(&state, "promoted_properties");
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	for (row = 0; row < nrows; row++)
+	{
+		HeapTuple	tuple = SPI_tuptable->vals[row];
+		bool		isnull;
+		text	   *name = DatumGetTextPP(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 1, &isnull));
+		text	   *property = DatumGetTextPP(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 2, &isnull));
+
+		ed_push_text_field(&state, name, property);
+	}
+	pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+	result = JsonbPGetDatum(JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL)));
+	result = SPI_datumTransfer(result, false, -1);
 	SPI_finish();
 	PG_RETURN_DATUM(result);
 }
@@ -136,11 +152,11 @@ Datum
 ed_event_definition_metrics(PG_FUNCTION_ARGS)
 {
 	static EdPlan plan = {
-		"SELECT pg_catalog.jsonb_build_object('query_usage_30_day', COALESCE(("
+		"SELECT COALESCE(("
 		"  SELECT pg_catalog.sum(u.count) FROM event_definitions_private.event_usage u"
 		"  WHERE u.project_id = d.project_id AND u.event_name = d.name"
 		"   AND u.day OPERATOR(pg_catalog.>=) (pg_catalog.now() OPERATOR(pg_catalog.-) '30 days'::interval)::date),"
-		"  0))"
+		"  0)"
 		" FROM event_definitions_private.event_definitions d"
 		" WHERE d.project_id = $1 AND d.id = $2",
 		2, {INT8OID, UUIDOID}
@@ -149,13 +165,19 @@ ed_event_definition_metrics(PG_FUNCTION_ARGS)
 	Datum		values[2];
 	bool		isnull;
 	Datum		result;
+	Datum		usage;
+	JsonbParseState *state = NULL;
 
 	values[0] = Int64GetDatum(project_id);
 	values[1] = ed_id_arg(fcinfo, 1);
 	SPI_connect();
 	if (ed_exec(&plan, values, NULL, true, 1) == 0)
 		ed_definition_not_found();
-	result = ed_copy_result(0, 1, &isnull);
+	usage = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	ed_push_numeric_field(&state, "query_usage_30_day", DatumGetNumeric(usage));
+	result = JsonbPGetDatum(JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL)));
+	result = SPI_datumTransfer(result, false, -1);
 	SPI_finish();
 	PG_RETURN_DATUM(result);
 }

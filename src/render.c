@@ -436,17 +436,26 @@ ed_push_definitions_field(JsonbParseState **state, const char *key,
 }
 
 /*
- * Push "key": a bigint as a JSON number.
+ * Push "key": a numeric as a JSON number.
  */
 void
-ed_push_int8_field(JsonbParseState **state, const char *key, int64 value)
+ed_push_numeric_field(JsonbParseState **state, const char *key, Numeric value)
 {
 	JsonbValue	v;
 
 	PushKey(state, key);
 	v.type = jbvNumeric;
-	v.val.numeric = int64_to_numeric(value);
+	v.val.numeric = value;
 	pushJsonbValue(state, WJB_VALUE, &v);
+}
+
+/*
+ * Push "key": a bigint as a JSON number.
+ */
+void
+ed_push_int8_field(JsonbParseState **state, const char *key, int64 value)
+{
+	ed_push_numeric_field(state, key, int64_to_numeric(value));
 }
 
 /*
@@ -470,4 +479,28 @@ ed_push_bool_field(JsonbParseState **state, const char *key, bool value)
 {
 	PushKey(state, key);
 	PushBool(state, WJB_VALUE, value);
+}
+
+/*
+ * Push "key" of a value that the caller pushes next (an array or object).
+ */
+void
+ed_push_key(JsonbParseState **state, const char *key)
+{
+	PushKey(state, key);
+}
+
+/*
+ * Push "key": "value" of two text values (a key that is data, not a name).
+ */
+void
+ed_push_text_field(JsonbParseState **state, text *key, text *value)
+{
+	JsonbValue	v;
+
+	v.type = jbvString;
+	v.val.string.val = VARDATA_ANY(key);
+	v.val.string.len = VARSIZE_ANY_EXHDR(key);
+	pushJsonbValue(state, WJB_KEY, &v);
+	PushString(state, WJB_VALUE, VARDATA_ANY(value), VARSIZE_ANY_EXHDR(value));
 }

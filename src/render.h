@@ -12,6 +12,7 @@
 #include "access/tupdesc.h"
 #include "executor/spi.h"
 #include "utils/jsonb.h"
+#include "utils/numeric.h"
 
 /*
  * The columns ed_push_definition() reads, in its order, as a select list
@@ -25,6 +26,9 @@
 extern Datum ed_definition_jsonb(HeapTuple tuple, TupleDesc desc);
 extern void ed_push_definitions_field(JsonbParseState **state, const char *key,
 									  SPITupleTable *rows, uint64 nrows);
+extern void ed_push_key(JsonbParseState **state, const char *key);
+extern void ed_push_text_field(JsonbParseState **state, text *key, text *value);
+extern void ed_push_numeric_field(JsonbParseState **state, const char *key, Numeric value);
 extern void ed_push_int8_field(JsonbParseState **state, const char *key, int64 value);
 extern void ed_push_cstring_field(JsonbParseState **state, const char *key, const char *value);
 extern void ed_push_bool_field(JsonbParseState **state, const char *key, bool value);

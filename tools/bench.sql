@@ -71,6 +71,15 @@ FROM (VALUES (1, 100000), (2, 10000), (3, 10000), (4, 10000), (5, :small_rows)) 
 	 generate_series(1, n) i;
 
 /*
+ * Usage for event_definition_metrics: every 5th event of project 1 was
+ * queried on 10 days of the last 40 (relative to the day of the run), so
+ * 4 days of the 10 are older than the 30-day window.
+ */
+INSERT INTO event_definitions_private.event_usage (project_id, event_name, day, count)
+SELECT 1, 'event_' || i, current_date - 4 * k, 1 + (i + k) % 9
+FROM generate_series(5, 100000, 5) i, generate_series(0, 9) k;
+
+/*
  * The write cases work on blocks of 500 untagged rows of project 1: block b
  * holds the untagged rows number b*500 .. b*500+499 (0-based j; the row is
  * i = j + j/3 + 1, skipping every 4th).  150 blocks.  The bulk bodies are
@@ -93,6 +102,18 @@ SELECT b, ph,
 						 'action', CASE ph WHEN 0 THEN 'add' ELSE 'remove' END,
 						 'tags', json_build_array('bench'))
 FROM generate_series(0, 149) b, generate_series(0, 1) ph;
+
+-- The same blocks for bulk_update_verified: verify, then unverify.
+CREATE TABLE bench.verified_bodies (
+	block	integer,
+	phase	integer,	-- 0: verified true, 1: false
+	body	json NOT NULL,
+	PRIMARY KEY (block, phase)
+);
+ALTER TABLE bench.verified_bodies ALTER body SET STORAGE EXTERNAL;
+INSERT INTO bench.verified_bodies
+SELECT b.block, b.phase, json_build_object('ids', b.body -> 'ids', 'verified', b.phase = 0)
+FROM bench.bulk_bodies b;
 
 /*
  * Concurrent bulk updates: 40 windows of 500 untagged rows of project 1,
@@ -266,6 +287,39 @@ BEGIN
 		FROM event_definitions_private.event_definitions d
 		WHERE d.project_id = p_project_id
 		  AND d.promoted_property IS NOT NULL AND d.promoted_property <> '';
+	END IF;
+	RETURN r;
+END
+$$;
+
+-- event_definition_metrics
+CREATE FUNCTION bench.metrics_sql(project_id bigint, id uuid) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+	SELECT jsonb_build_object('query_usage_30_day', COALESCE((
+		SELECT sum(u.count) FROM event_definitions_private.event_usage u
+		WHERE u.project_id = d.project_id AND u.event_name = d.name
+		  AND u.day >= (now() - interval '30 days')::date), 0))
+	FROM event_definitions_private.event_definitions d
+	WHERE d.project_id = $1 AND d.id = $2
+$$;
+
+CREATE FUNCTION bench.metrics_plpgsql(p_project_id bigint, p_id uuid) RETURNS jsonb
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	r jsonb;
+BEGIN
+	IF p_project_id IS NULL THEN
+		RAISE EXCEPTION 'project_id must not be null' USING ERRCODE = '22004';
+	END IF;
+	SELECT jsonb_build_object('query_usage_30_day', COALESCE((
+		SELECT sum(u.count) FROM event_definitions_private.event_usage u
+		WHERE u.project_id = d.project_id AND u.event_name = d.name
+		  AND u.day >= (now() - interval '30 days')::date), 0))
+	INTO r
+	FROM event_definitions_private.event_definitions d
+	WHERE d.project_id = p_project_id AND d.id = p_id;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'event definition not found' USING ERRCODE = 'PT404', DETAIL = 'Not found.';
 	END IF;
 	RETURN r;
 END
@@ -521,6 +575,95 @@ BEGIN
 END
 $$;
 
+-- bulk_update_verified: same validation, locking, result and activity-log
+-- rows as the C function.
+CREATE FUNCTION bench.bulk_update_verified_plpgsql(p_project_id bigint, p_body json) RETURNS jsonb
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+	v_ids uuid[];
+	v_raw json;
+	v_verified boolean;
+	v_user integer;
+	r jsonb;
+BEGIN
+	IF p_project_id IS NULL THEN
+		RAISE EXCEPTION 'project_id must not be null' USING ERRCODE = '22004';
+	END IF;
+	p_body := COALESCE(p_body, '{}');
+	IF json_typeof(p_body) <> 'object' THEN
+		RAISE EXCEPTION 'invalid bulk_update_verified body' USING ERRCODE = '22023';
+	END IF;
+	v_raw := p_body -> 'ids';
+	IF v_raw IS NULL OR json_typeof(v_raw) <> 'array' THEN
+		RAISE EXCEPTION 'invalid "ids"' USING ERRCODE = '22023', COLUMN = 'ids';
+	END IF;
+	IF json_array_length(v_raw) NOT BETWEEN 1 AND 500 THEN
+		RAISE EXCEPTION 'invalid "ids": list size' USING ERRCODE = '22023', COLUMN = 'ids';
+	END IF;
+	IF EXISTS (SELECT FROM json_array_elements(v_raw) e
+			   WHERE json_typeof(e) <> 'string'
+				  OR e #>> '{}' !~* '^\{?[0-9a-f]{4}(-?[0-9a-f]{4}){7}\}?$') THEN
+		RAISE EXCEPTION 'invalid "ids": must be a valid UUID.' USING ERRCODE = '22023', COLUMN = 'ids';
+	END IF;
+	v_ids := ARRAY(SELECT (e #>> '{}')::uuid FROM json_array_elements(v_raw) WITH ORDINALITY AS x(e, o) ORDER BY o);
+	v_raw := p_body -> 'verified';
+	IF v_raw IS NULL THEN
+		RAISE EXCEPTION 'invalid "verified"' USING ERRCODE = '22023', COLUMN = 'verified';
+	END IF;
+	IF json_typeof(v_raw) = 'boolean' THEN
+		v_verified := v_raw::text::boolean;
+	ELSIF json_typeof(v_raw) = 'string' AND (v_raw #>> '{}') IN
+		('t', 'T', 'y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON', '1') THEN
+		v_verified := true;
+	ELSIF json_typeof(v_raw) = 'string' AND (v_raw #>> '{}') IN
+		('f', 'F', 'n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF', '0') THEN
+		v_verified := false;
+	ELSIF json_typeof(v_raw) = 'number' AND v_raw::text::numeric IN (0, 1) THEN
+		v_verified := v_raw::text::numeric = 1;
+	ELSE
+		RAISE EXCEPTION 'invalid "verified": must be a valid boolean.' USING ERRCODE = '22023', COLUMN = 'verified';
+	END IF;
+
+	PERFORM FROM event_definitions_private.projects p WHERE p.project_id = p_project_id;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'project % not found', p_project_id USING ERRCODE = 'PT404', DETAIL = 'Not found.';
+	END IF;
+	v_user := event_definitions_private.acting_user_id();
+
+	WITH req AS (
+		SELECT x.id, min(x.ord) AS ord
+		FROM unnest(v_ids) WITH ORDINALITY AS x(id, ord) GROUP BY x.id),
+	cur AS (
+		SELECT d.project_id, d.id, event_definitions_private.snapshot(d) AS before
+		FROM event_definitions_private.event_definitions d
+		WHERE d.project_id = p_project_id AND d.id IN (SELECT req.id FROM req)
+		ORDER BY d.id FOR UPDATE),
+	upd AS (
+		UPDATE event_definitions_private.event_definitions d SET
+			verified = v_verified,
+			verified_by_id = CASE WHEN v_verified THEN v_user END,
+			verified_at = CASE WHEN v_verified THEN now() END,
+			hidden = CASE WHEN v_verified THEN false ELSE d.hidden END,
+			updated_by_id = v_user,
+			updated_at = now()
+		FROM cur c WHERE d.project_id = c.project_id AND d.id = c.id AND d.verified <> v_verified
+		RETURNING d.id, d.name, c.before, event_definitions_private.snapshot(d) AS after),
+	log AS (
+		INSERT INTO event_definitions_private.activity_log (project_id, scope, item_id, activity, user_id, detail)
+		SELECT p_project_id, 'EventDefinition', u.id::text, 'changed', v_user,
+			   jsonb_build_object('name', u.name, 'changes',
+								  event_definitions_private.changes(u.before, u.after, 'changed', 'EventDefinition'))
+		FROM upd u ORDER BY u.id)
+	SELECT jsonb_build_object(
+		'updated', COALESCE((SELECT jsonb_agg(jsonb_build_object('id', c.id, 'verified', v_verified) ORDER BY req.ord)
+							 FROM cur c JOIN req ON req.id = c.id), '[]'),
+		'skipped', COALESCE((SELECT jsonb_agg(jsonb_build_object('id', req.id, 'reason', 'Not found') ORDER BY req.ord)
+							 FROM req WHERE NOT EXISTS (SELECT 1 FROM cur c WHERE c.id = req.id)), '[]'))
+	INTO r;
+	RETURN r;
+END
+$$;
+
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA bench TO bench_writer;
 
 /*
@@ -542,7 +685,9 @@ BEGIN
 	SELECT COALESCE(max(a.id), 0) INTO last_log FROM event_definitions_private.activity_log a;
 	BEGIN
 		EXECUTE stmt INTO res;
-		SELECT jsonb_agg(jsonb_build_object('id', d.id, 'tags', d.tags) ORDER BY d.id) INTO rows
+		SELECT jsonb_agg(jsonb_build_object('id', d.id, 'tags', d.tags, 'verified', d.verified, 'hidden', d.hidden,
+											'verified_by_id', d.verified_by_id)
+						 ORDER BY d.id) INTO rows
 		FROM event_definitions_private.event_definitions d WHERE d.project_id = 1 AND d.id = ANY (ids);
 		SELECT jsonb_agg(jsonb_build_object('scope', a.scope, 'item_id', a.item_id, 'activity', a.activity,
 											'user_id', a.user_id, 'detail', a.detail) ORDER BY a.id) INTO logs
