@@ -18,10 +18,13 @@
 #include "fmgr.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/hsearch.h"
 #include "utils/jsonb.h"
+#include "utils/uuid.h"
 
 #include "definitions.h"
 #include "event_definitions.h"
+#include "render.h"
 
 #define ED_MAX_BULK_CHANGES 10000
 
@@ -66,51 +69,213 @@ ParseIds(EdJson *body, int *nids)
 	return PointerGetDatum(construct_array(elems, v->len, UUIDOID, UUID_LEN, false, TYPALIGN_CHAR));
 }
 
+/* A row of the batch, locked: its tags before and after the action. */
+typedef struct TagRow
+{
+	pg_uuid_t	id;
+	char	   *name;
+	char	  **before;			/* NULL pointers for NULL elements */
+	int			nbefore;
+	char	  **after;
+	int			nafter;
+	bool		changed;
+} TagRow;
+
+/*
+ * qsort comparator of tags: byte order (the tags column's collation is
+ * "C"), NULL elements last, as ORDER BY sorts them.
+ */
+static int
+CompareTags(const void *a, const void *b)
+{
+	const char *x = *(char *const *) a;
+	const char *y = *(char *const *) b;
+
+	if (x == NULL || y == NULL)
+		return (x == NULL) - (y == NULL);
+	return strcmp(x, y);
+}
+
+/*
+ * Are two tags equal (NULL equal to NULL, as DISTINCT and IS DISTINCT FROM
+ * compare them)?
+ */
+static bool
+SameTag(const char *x, const char *y)
+{
+	return (x == NULL || y == NULL) ? x == y : strcmp(x, y) == 0;
+}
+
+/*
+ * The tags of a row after the action: "add" the sorted union, "remove"
+ * the row's tags but those given (and NULL elements), sorted, "set" the
+ * given ones (already sorted and free of duplicates).
+ */
+static void
+ApplyTagAction(TagRow *row, const char *action, char **tags, int ntags)
+{
+	int			i,
+				n = 0;
+
+	if (strcmp(action, "set") == 0)
+	{
+		row->after = tags;
+		row->nafter = ntags;
+	}
+	else if (strcmp(action, "add") == 0)
+	{
+		char	  **all = palloc(sizeof(char *) * Max(row->nbefore + ntags, 1));
+
+		memcpy(all, row->before, sizeof(char *) * row->nbefore);
+		memcpy(all + row->nbefore, tags, sizeof(char *) * ntags);
+		qsort(all, row->nbefore + ntags, sizeof(char *), CompareTags);
+		for (i = 0; i < row->nbefore + ntags; i++)
+			if (n == 0 || !SameTag(all[n - 1], all[i]))
+				all[n++] = all[i];
+		row->after = all;
+		row->nafter = n;
+	}
+	else
+	{
+		char	  **kept = palloc(sizeof(char *) * Max(row->nbefore, 1));
+
+		for (i = 0; i < row->nbefore; i++)
+		{
+			char	  **found = row->before[i] == NULL ? NULL :
+				bsearch(&row->before[i], tags, ntags, sizeof(char *), CompareTags);
+
+			if (row->before[i] != NULL && found == NULL)
+				kept[n++] = row->before[i];
+		}
+		qsort(kept, n, sizeof(char *), CompareTags);
+		row->after = kept;
+		row->nafter = n;
+	}
+	row->changed = row->nbefore != row->nafter;
+	for (i = 0; !row->changed && i < row->nafter; i++)
+		row->changed = !SameTag(row->before[i], row->after[i]);
+}
+
+/*
+ * Push a list of tags as a JSON array (null for a NULL element).
+ */
+static void
+PushTags(JsonbParseState **state, char **tags, int n)
+{
+	JsonbValue	v;
+	int			i;
+
+	pushJsonbValue(state, WJB_BEGIN_ARRAY, NULL);
+	for (i = 0; i < n; i++)
+	{
+		if (tags[i] == NULL)
+			v.type = jbvNull;
+		else
+		{
+			v.type = jbvString;
+			v.val.string.val = tags[i];
+			v.val.string.len = strlen(tags[i]);
+		}
+		pushJsonbValue(state, WJB_ELEM, &v);
+	}
+	pushJsonbValue(state, WJB_END_ARRAY, NULL);
+}
+
+/*
+ * A text[] literal of a list of tags, for the UPDATE's parameter.
+ */
+static char *
+TagsLiteral(char **tags, int n)
+{
+	StringInfoData buf;
+	int			i;
+
+	initStringInfo(&buf);
+	appendStringInfoChar(&buf, '{');
+	for (i = 0; i < n; i++)
+	{
+		const char *p;
+
+		if (i > 0)
+			appendStringInfoChar(&buf, ',');
+		if (tags[i] == NULL)
+		{
+			appendStringInfoString(&buf, "NULL");
+			continue;
+		}
+		appendStringInfoChar(&buf, '"');
+		for (p = tags[i]; *p; p++)
+		{
+			if (*p == '"' || *p == '\\')
+				appendStringInfoChar(&buf, '\\');
+			appendStringInfoChar(&buf, *p);
+		}
+		appendStringInfoChar(&buf, '"');
+	}
+	appendStringInfoChar(&buf, '}');
+	return buf.data;
+}
+
+/*
+ * The activity-log detail of a row whose tags changed: PostHog's
+ * {"name", "changes": [{"type", "action", "field": "tags", "before", "after"}]}.
+ */
+static Datum
+TagChangeDetail(TagRow *row)
+{
+	JsonbParseState *state = NULL;
+	JsonbValue *doc;
+
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	ed_push_cstring_field(&state, "name", row->name);
+	ed_push_key(&state, "changes");
+	pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	ed_push_cstring_field(&state, "type", ED_SCOPE_DEFINITION);
+	ed_push_cstring_field(&state, "action", "changed");
+	ed_push_cstring_field(&state, "field", "tags");
+	ed_push_key(&state, "before");
+	PushTags(&state, row->before, row->nbefore);
+	ed_push_key(&state, "after");
+	PushTags(&state, row->after, row->nafter);
+	pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+	pushJsonbValue(&state, WJB_END_ARRAY, NULL);
+	doc = pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+	return JsonbPGetDatum(JsonbValueToJsonb(doc));
+}
+
 /*
  * bulk_update_tags(project_id, {"ids", "action", "tags"}) ->
  * {"updated": [{"id", "tags"}], "skipped": [{"id", "reason"}]}
+ *
+ * Three statements: lock the batch's rows in id order and read their tags;
+ * update the rows whose tags change (one UPDATE for all of them); log one
+ * activity entry per changed row (one INSERT).  The new tags, the log
+ * details and the answer are computed here in between.
  */
 static Datum
 BulkUpdateTags(PG_FUNCTION_ARGS)
 {
-	static EdPlan plan = {
-		"WITH req AS ("
-		" SELECT r.id, pg_catalog.min(r.ord) AS ord"
-		" FROM pg_catalog.unnest($2::uuid[]) WITH ORDINALITY AS r(id, ord) GROUP BY r.id),"
-		" cur AS ("
-		" SELECT d.project_id, d.id, d.name, d.tags AS before"
-		" FROM event_definitions_private.event_definitions d"
-		" WHERE d.project_id = $1 AND d.id IN (SELECT req.id FROM req)"
-		" ORDER BY d.id FOR UPDATE),"
-		" new AS ("
-		" SELECT c.project_id, c.id, c.name, c.before, req.ord,"
-		"  CASE $3"
-		"   WHEN 'add' THEN ARRAY(SELECT DISTINCT t FROM pg_catalog.unnest(c.before OPERATOR(pg_catalog.||) $4) t ORDER BY t)"
-		"   WHEN 'remove' THEN ARRAY(SELECT t FROM pg_catalog.unnest(c.before) t"
-		"                           WHERE t OPERATOR(pg_catalog.<>) ALL ($4) ORDER BY t)"
-		"   ELSE $4 END AS after"
-		" FROM cur c JOIN req ON req.id = c.id),"
-		" upd AS ("
-		" UPDATE event_definitions_private.event_definitions d SET tags = n.after"
-		" FROM new n WHERE d.project_id = n.project_id AND d.id = n.id"
-		"  AND d.tags IS DISTINCT FROM n.after"
-		" RETURNING d.id),"
-		" log AS ("
-		" INSERT INTO event_definitions_private.activity_log"
-		"  (project_id, scope, item_id, activity, user_id, detail)"
-		" SELECT $1, '" ED_SCOPE_DEFINITION "', n.id::text, 'changed', event_definitions_private.acting_user_id(),"
-		"  pg_catalog.jsonb_build_object('name', n.name, 'changes', pg_catalog.jsonb_build_array("
-		"   pg_catalog.jsonb_build_object('type', '" ED_SCOPE_DEFINITION "', 'action', 'changed', 'field', 'tags',"
-		"    'before', pg_catalog.to_jsonb(n.before), 'after', pg_catalog.to_jsonb(n.after))))"
-		" FROM new n WHERE n.before IS DISTINCT FROM n.after ORDER BY n.id)"
-		" SELECT pg_catalog.jsonb_build_object("
-		"  'updated', COALESCE((SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object("
-		"     'id', n.id, 'tags', pg_catalog.to_jsonb(n.after)) ORDER BY n.ord) FROM new n), '[]'::jsonb),"
-		"  'skipped', COALESCE((SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object("
-		"     'id', r.id, 'reason', 'Not found') ORDER BY r.ord)"
-		"   FROM pg_catalog.unnest($2::uuid[]) WITH ORDINALITY AS r(id, ord)"
-		"   WHERE NOT EXISTS (SELECT 1 FROM new n WHERE n.id = r.id)), '[]'::jsonb))",
-		4, {INT8OID, UUIDARRAYOID, TEXTOID, TEXTARRAYOID}
+	static EdPlan lock_plan = {
+		"SELECT d.id, d.name, d.tags FROM event_definitions_private.event_definitions d"
+		" WHERE d.project_id = $1 AND d.id OPERATOR(pg_catalog.=) ANY ($2)"
+		" ORDER BY d.id FOR UPDATE",
+		2, {INT8OID, UUIDARRAYOID}
+	};
+	static EdPlan update_plan = {
+		"UPDATE event_definitions_private.event_definitions d SET tags = u.tags::text[]"
+		" FROM ROWS FROM (pg_catalog.unnest($2::uuid[]), pg_catalog.unnest($3::text[])) AS u(id, tags)"
+		" WHERE d.project_id = $1 AND d.id = u.id",
+		3, {INT8OID, UUIDARRAYOID, TEXTARRAYOID}
+	};
+	static EdPlan log_plan = {
+		"INSERT INTO event_definitions_private.activity_log"
+		" (project_id, scope, item_id, activity, user_id, detail)"
+		" SELECT $1, '" ED_SCOPE_DEFINITION "', u.id::text, 'changed', $4, u.detail"
+		" FROM ROWS FROM (pg_catalog.unnest($2::uuid[]), pg_catalog.unnest($3::jsonb[]))"
+		"  WITH ORDINALITY AS u(id, detail, ord)"
+		" ORDER BY u.ord",
+		4, {INT8OID, UUIDARRAYOID, JSONBARRAYOID, INT4OID}
 	};
 	int64		project_id = ed_project_arg(fcinfo);
 	EdJson	   *body;
@@ -119,14 +284,27 @@ BulkUpdateTags(PG_FUNCTION_ARGS)
 	char	  **tags;
 	int			ntags;
 	int			nids;
+	Datum		ids;
+	Datum	   *id_elems;
 	Datum		values[4];
-	bool		isnull;
+	char		nulls[4] = {' ', ' ', ' ', ' '};
+	bool		user_null;
+	int32		user_id;
+	SPITupleTable *locked;
+	int			nrows,
+				nchanged = 0,
+				i;
+	TagRow	   *rows;
+	HTAB	   *by_id;
+	HASHCTL		ctl;
+	Datum	   *changed_ids;
+	Datum	   *changed_values;
+	JsonbParseState *state = NULL;
 	Datum		result;
 
 	SPI_connect();
 	body = ed_body_arg(fcinfo, 1, "bulk_update_tags body");
-	values[0] = Int64GetDatum(project_id);
-	values[1] = ParseIds(body, &nids);
+	ids = ParseIds(body, &nids);
 
 	v = ed_json_get(body, "action");
 	if (v == NULL)
@@ -143,12 +321,110 @@ BulkUpdateTags(PG_FUNCTION_ARGS)
 	if ((int64) nids * ntags > ED_MAX_BULK_CHANGES)
 		ed_field_error(NULL, "Too many changes in one request: ids × distinct tags must not exceed 10000.");
 
-	values[2] = CStringGetTextDatum(action);
-	values[3] = ed_text_array(tags, ntags);
-
 	ed_require_project(project_id);
-	ed_exec(&plan, values, NULL, false, 1);
-	result = ed_copy_result(0, 1, &isnull);
+	user_id = ed_acting_user(&user_null);
+
+	/* lock and read the rows, in id order */
+	values[0] = Int64GetDatum(project_id);
+	values[1] = ids;
+	nrows = ed_exec(&lock_plan, values, NULL, false, 0);
+	locked = SPI_tuptable;
+
+	/* each row's tags after the action; rows found, by id */
+	rows = palloc0(sizeof(TagRow) * Max(nrows, 1));
+	ctl.keysize = sizeof(pg_uuid_t);
+	ctl.entrysize = sizeof(pg_uuid_t) + sizeof(TagRow *);
+	ctl.hcxt = CurrentMemoryContext;
+	by_id = hash_create("bulk_update_tags rows", Max(nrows, 16), &ctl,
+						HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	for (i = 0; i < nrows; i++)
+	{
+		TagRow	   *row = &rows[i];
+		bool		isnull;
+		Datum	   *elems;
+		bool	   *elem_nulls;
+		int			j;
+		TagRow	  **slot;
+
+		row->id = *DatumGetUUIDP(SPI_getbinval(locked->vals[i], locked->tupdesc, 1, &isnull));
+		row->name = TextDatumGetCString(SPI_getbinval(locked->vals[i], locked->tupdesc, 2, &isnull));
+		deconstruct_array(DatumGetArrayTypeP(SPI_getbinval(locked->vals[i], locked->tupdesc, 3, &isnull)),
+						  TEXTOID, -1, false, TYPALIGN_INT, &elems, &elem_nulls, &row->nbefore);
+		row->before = palloc(sizeof(char *) * Max(row->nbefore, 1));
+		for (j = 0; j < row->nbefore; j++)
+			row->before[j] = elem_nulls[j] ? NULL : TextDatumGetCString(elems[j]);
+		ApplyTagAction(row, action, tags, ntags);
+		nchanged += row->changed;
+		slot = (TagRow **) ((char *) hash_search(by_id, &row->id, HASH_ENTER, NULL) + sizeof(pg_uuid_t));
+		*slot = row;
+	}
+
+	/* one UPDATE and one INSERT for the rows that change, in id order */
+	if (nchanged > 0)
+	{
+		int			n = 0;
+
+		changed_ids = palloc(sizeof(Datum) * nchanged);
+		changed_values = palloc(sizeof(Datum) * nchanged);
+		for (i = 0; i < nrows; i++)
+		{
+			if (!rows[i].changed)
+				continue;
+			changed_ids[n] = UUIDPGetDatum(&rows[i].id);
+			changed_values[n] = CStringGetTextDatum(TagsLiteral(rows[i].after, rows[i].nafter));
+			n++;
+		}
+		values[1] = PointerGetDatum(construct_array(changed_ids, nchanged, UUIDOID, UUID_LEN, false, TYPALIGN_CHAR));
+		values[2] = PointerGetDatum(construct_array(changed_values, nchanged, TEXTOID, -1, false, TYPALIGN_INT));
+		ed_exec(&update_plan, values, NULL, false, 0);
+
+		for (i = 0, n = 0; i < nrows; i++)
+			if (rows[i].changed)
+				changed_values[n++] = TagChangeDetail(&rows[i]);
+		values[2] = PointerGetDatum(construct_array(changed_values, nchanged, JSONBOID, -1, false, TYPALIGN_INT));
+		values[3] = Int32GetDatum(user_id);
+		nulls[3] = user_null ? 'n' : ' ';
+		ed_exec(&log_plan, values, nulls, false, 0);
+	}
+
+	/*
+	 * The answer: the rows found, in the order their ids first appear in
+	 * the request; every id not found, in request order (repeats too).
+	 */
+	deconstruct_array(DatumGetArrayTypeP(ids), UUIDOID, UUID_LEN, false, TYPALIGN_CHAR,
+					  &id_elems, NULL, &nids);
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	ed_push_key(&state, "updated");
+	pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
+	for (i = 0; i < nids; i++)
+	{
+		char	   *entry = hash_search(by_id, DatumGetUUIDP(id_elems[i]), HASH_FIND, NULL);
+		TagRow	  **slot = entry ? (TagRow **) (entry + sizeof(pg_uuid_t)) : NULL;
+
+		if (slot == NULL || *slot == NULL)
+			continue;
+		pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+		ed_push_cstring_field(&state, "id", ed_uuid_text(&(*slot)->id));
+		ed_push_key(&state, "tags");
+		PushTags(&state, (*slot)->after, (*slot)->nafter);
+		pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+		*slot = NULL;			/* answered once */
+	}
+	pushJsonbValue(&state, WJB_END_ARRAY, NULL);
+	ed_push_key(&state, "skipped");
+	pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
+	for (i = 0; i < nids; i++)
+	{
+		if (hash_search(by_id, DatumGetUUIDP(id_elems[i]), HASH_FIND, NULL) != NULL)
+			continue;
+		pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+		ed_push_cstring_field(&state, "id", ed_uuid_text(DatumGetUUIDP(id_elems[i])));
+		ed_push_cstring_field(&state, "reason", "Not found");
+		pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+	}
+	pushJsonbValue(&state, WJB_END_ARRAY, NULL);
+	result = JsonbPGetDatum(JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL)));
+	result = SPI_datumTransfer(result, false, -1);
 	SPI_finish();
 	PG_RETURN_DATUM(result);
 }
