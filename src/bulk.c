@@ -430,74 +430,209 @@ BulkUpdateTags(PG_FUNCTION_ARGS)
 }
 
 /*
+ * Push one change of a logged field, as changes() writes it.
+ */
+static void
+PushFieldChange(JsonbParseState **state, const char *field, JsonbValue *before, JsonbValue *after)
+{
+	pushJsonbValue(state, WJB_BEGIN_OBJECT, NULL);
+	ed_push_cstring_field(state, "type", ED_SCOPE_DEFINITION);
+	ed_push_cstring_field(state, "action", "changed");
+	ed_push_cstring_field(state, "field", field);
+	ed_push_key(state, "before");
+	pushJsonbValue(state, WJB_VALUE, before);
+	ed_push_key(state, "after");
+	pushJsonbValue(state, WJB_VALUE, after);
+	pushJsonbValue(state, WJB_END_OBJECT, NULL);
+}
+
+/*
  * bulk_update_verified(project_id, {"ids", "verified"}) ->
  * {"updated": [{"id", "verified"}], "skipped": [{"id", "reason"}]}.
- * Verifying stamps verified_by/verified_at and unhides; unverifying clears
- * them; rows already in the requested state are listed but not written.
+ * Verifying also unhides (a definition is never both); unverifying clears
+ * who verified and when.  Every id found is listed in "updated", in the
+ * order ids first appear in the request; rows already in the requested
+ * state are not written.  Ids not found are listed once each.
+ *
+ * As bulk_update_tags: the rows are locked in id order and read, the rows
+ * that change are written by one UPDATE and logged by one INSERT, and the
+ * log details and the answer are computed here.  The logged fields that
+ * verification can change are verified and hidden.
  */
 static Datum
 BulkUpdateVerified(PG_FUNCTION_ARGS)
 {
-	static EdPlan plan = {
-		"WITH req AS ("
-		" SELECT r.id, pg_catalog.min(r.ord) AS ord"
-		" FROM pg_catalog.unnest($2::uuid[]) WITH ORDINALITY AS r(id, ord) GROUP BY r.id),"
-		" cur AS ("
-		" SELECT d.project_id, d.id, event_definitions_private.snapshot(d) AS before"
-		" FROM event_definitions_private.event_definitions d"
-		" WHERE d.project_id = $1 AND d.id IN (SELECT req.id FROM req)"
-		" ORDER BY d.id FOR UPDATE),"
-		" upd AS ("
-		" UPDATE event_definitions_private.event_definitions d SET"
+	static EdPlan lock_plan = {
+		"SELECT d.id, d.name, d.verified, d.hidden FROM event_definitions_private.event_definitions d"
+		" WHERE d.project_id = $1 AND d.id OPERATOR(pg_catalog.=) ANY ($2)"
+		" ORDER BY d.id FOR UPDATE",
+		2, {INT8OID, UUIDARRAYOID}
+	};
+	static EdPlan update_plan = {
+		"UPDATE event_definitions_private.event_definitions d SET"
 		"  verified = $3,"
 		"  verified_by_id = CASE WHEN $3 THEN $4 END,"
 		"  verified_at = CASE WHEN $3 THEN pg_catalog.now() END,"
 		"  hidden = CASE WHEN $3 THEN false ELSE d.hidden END,"
 		"  updated_by_id = $4,"
 		"  updated_at = pg_catalog.now()"
-		" FROM cur c WHERE d.project_id = c.project_id AND d.id = c.id"
-		"  AND d.verified OPERATOR(pg_catalog.<>) $3"
-		" RETURNING d.id, d.name, c.before, event_definitions_private.snapshot(d) AS after),"
-		" log AS ("
-		" INSERT INTO event_definitions_private.activity_log"
-		"  (project_id, scope, item_id, activity, user_id, detail)"
-		" SELECT $1, '" ED_SCOPE_DEFINITION "', u.id::text, 'changed', $4,"
-		"  pg_catalog.jsonb_build_object('name', u.name, 'changes',"
-		"   event_definitions_private.changes(u.before, u.after, 'changed', '" ED_SCOPE_DEFINITION "'))"
-		" FROM upd u ORDER BY u.id)"
-		" SELECT pg_catalog.jsonb_build_object("
-		"  'updated', COALESCE((SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object("
-		"     'id', c.id, 'verified', $3) ORDER BY req.ord) FROM cur c JOIN req ON req.id = c.id), '[]'::jsonb),"
-		"  'skipped', COALESCE((SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object("
-		"     'id', req.id, 'reason', 'Not found') ORDER BY req.ord)"
-		"   FROM req WHERE NOT EXISTS (SELECT 1 FROM cur c WHERE c.id = req.id)), '[]'::jsonb))",
+		" WHERE d.project_id = $1 AND d.id OPERATOR(pg_catalog.=) ANY ($2)",
 		4, {INT8OID, UUIDARRAYOID, BOOLOID, INT4OID}
+	};
+	static EdPlan log_plan = {
+		"INSERT INTO event_definitions_private.activity_log"
+		" (project_id, scope, item_id, activity, user_id, detail)"
+		" SELECT $1, '" ED_SCOPE_DEFINITION "', u.id::text, 'changed', $4, u.detail"
+		" FROM ROWS FROM (pg_catalog.unnest($2::uuid[]), pg_catalog.unnest($3::jsonb[]))"
+		"  WITH ORDINALITY AS u(id, detail, ord)"
+		" ORDER BY u.ord",
+		4, {INT8OID, UUIDARRAYOID, JSONBARRAYOID, INT4OID}
 	};
 	int64		project_id = ed_project_arg(fcinfo);
 	EdJson	   *body;
 	EdJson	   *v;
 	int			nids;
+	Datum		ids;
+	Datum	   *id_elems;
+	bool		verified;
 	Datum		values[4];
 	char		nulls[4] = {' ', ' ', ' ', ' '};
 	bool		user_null;
-	bool		isnull;
+	int32		user_id;
+	SPITupleTable *locked;
+	int			nrows,
+				nchanged = 0,
+				i;
+	HTAB	   *by_id;
+	HASHCTL		ctl;
+	Datum	   *changed_ids;
+	Datum	   *details;
+	JsonbParseState *state = NULL;
+	JsonbValue	jv_before,
+				jv_after;
 	Datum		result;
 
 	SPI_connect();
 	body = ed_body_arg(fcinfo, 1, "bulk_update_verified body");
-	values[0] = Int64GetDatum(project_id);
-	values[1] = ParseIds(body, &nids);
+	ids = ParseIds(body, &nids);
 	v = ed_json_get(body, "verified");
 	if (v == NULL)
 		ed_field_error("verified", "This field is required.");
-	values[2] = BoolGetDatum(ed_field_bool(v, "verified"));
+	verified = ed_field_bool(v, "verified");
 
 	ed_require_project(project_id);
-	values[3] = Int32GetDatum(ed_acting_user(&user_null));
-	if (user_null)
-		nulls[3] = 'n';
-	ed_exec(&plan, values, nulls, false, 1);
-	result = ed_copy_result(0, 1, &isnull);
+	user_id = ed_acting_user(&user_null);
+
+	/* lock and read the rows, in id order */
+	values[0] = Int64GetDatum(project_id);
+	values[1] = ids;
+	nrows = ed_exec(&lock_plan, values, NULL, false, 0);
+	locked = SPI_tuptable;
+
+	/* the rows that change, with their log details; the rows found, by id */
+	ctl.keysize = sizeof(pg_uuid_t);
+	ctl.entrysize = sizeof(pg_uuid_t) + sizeof(bool);
+	ctl.hcxt = CurrentMemoryContext;
+	by_id = hash_create("bulk_update_verified rows", Max(nrows, 16), &ctl,
+						HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	changed_ids = palloc(sizeof(Datum) * Max(nrows, 1));
+	details = palloc(sizeof(Datum) * Max(nrows, 1));
+	for (i = 0; i < nrows; i++)
+	{
+		HeapTuple	tuple = locked->vals[i];
+		TupleDesc	desc = locked->tupdesc;
+		bool		isnull;
+		Datum		id = SPI_getbinval(tuple, desc, 1, &isnull);
+		bool		was_verified = DatumGetBool(SPI_getbinval(tuple, desc, 3, &isnull));
+		Datum		hidden = SPI_getbinval(tuple, desc, 4, &isnull);
+		bool		hidden_null = isnull;
+		char	   *entry = hash_search(by_id, DatumGetUUIDP(id), HASH_ENTER, NULL);
+
+		*(bool *) (entry + sizeof(pg_uuid_t)) = false;	/* not answered yet */
+		if (was_verified == verified)
+			continue;
+
+		/* {"name", "changes": [hidden (when verifying unhides it), verified]} */
+		state = NULL;
+		pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+		ed_push_cstring_field(&state, "name",
+							  TextDatumGetCString(SPI_getbinval(tuple, desc, 2, &isnull)));
+		ed_push_key(&state, "changes");
+		pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
+		if (verified && (hidden_null || DatumGetBool(hidden)))
+		{
+			if (hidden_null)
+				jv_before.type = jbvNull;
+			else
+			{
+				jv_before.type = jbvBool;
+				jv_before.val.boolean = true;
+			}
+			jv_after.type = jbvBool;
+			jv_after.val.boolean = false;
+			PushFieldChange(&state, "hidden", &jv_before, &jv_after);
+		}
+		jv_before.type = jbvBool;
+		jv_before.val.boolean = was_verified;
+		jv_after.type = jbvBool;
+		jv_after.val.boolean = verified;
+		PushFieldChange(&state, "verified", &jv_before, &jv_after);
+		pushJsonbValue(&state, WJB_END_ARRAY, NULL);
+		details[nchanged] = JsonbPGetDatum(JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL)));
+		changed_ids[nchanged++] = id;
+	}
+
+	/* one UPDATE and one INSERT for the rows that change, in id order */
+	if (nchanged > 0)
+	{
+		values[1] = PointerGetDatum(construct_array(changed_ids, nchanged, UUIDOID, UUID_LEN, false, TYPALIGN_CHAR));
+		values[2] = BoolGetDatum(verified);
+		values[3] = Int32GetDatum(user_id);
+		nulls[3] = user_null ? 'n' : ' ';
+		ed_exec(&update_plan, values, nulls, false, 0);
+		values[2] = PointerGetDatum(construct_array(details, nchanged, JSONBOID, -1, false, TYPALIGN_INT));
+		ed_exec(&log_plan, values, nulls, false, 0);
+	}
+
+	/* the answer: ids found, then ids not found, each once, in request order */
+	deconstruct_array(DatumGetArrayTypeP(ids), UUIDOID, UUID_LEN, false, TYPALIGN_CHAR,
+					  &id_elems, NULL, &nids);
+	state = NULL;
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	ed_push_key(&state, "updated");
+	pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
+	for (i = 0; i < nids; i++)
+	{
+		char	   *entry = hash_search(by_id, DatumGetUUIDP(id_elems[i]), HASH_FIND, NULL);
+
+		if (entry == NULL || *(bool *) (entry + sizeof(pg_uuid_t)))
+			continue;
+		*(bool *) (entry + sizeof(pg_uuid_t)) = true;
+		pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+		ed_push_cstring_field(&state, "id", ed_uuid_text(DatumGetUUIDP(id_elems[i])));
+		ed_push_bool_field(&state, "verified", verified);
+		pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+	}
+	pushJsonbValue(&state, WJB_END_ARRAY, NULL);
+	ed_push_key(&state, "skipped");
+	pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
+	for (i = 0; i < nids; i++)
+	{
+		bool		found;
+		char	   *entry = hash_search(by_id, DatumGetUUIDP(id_elems[i]), HASH_ENTER, &found);
+
+		if (found)
+			continue;
+		/* a missing id is remembered as answered, so a repeat is not listed again */
+		*(bool *) (entry + sizeof(pg_uuid_t)) = true;
+		pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+		ed_push_cstring_field(&state, "id", ed_uuid_text(DatumGetUUIDP(id_elems[i])));
+		ed_push_cstring_field(&state, "reason", "Not found");
+		pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+	}
+	pushJsonbValue(&state, WJB_END_ARRAY, NULL);
+	result = JsonbPGetDatum(JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL)));
+	result = SPI_datumTransfer(result, false, -1);
 	SPI_finish();
 	PG_RETURN_DATUM(result);
 }

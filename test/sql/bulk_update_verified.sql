@@ -109,6 +109,26 @@ FROM event_definitions.bulk_update_verified(9301,
 					  'verified', false)) r;
 SELECT pg_temp.try($$SELECT event_definitions.bulk_update_verified(9399, '{"ids": ["c0000000-0000-4000-8000-000000000001"], "verified": true}')$$);
 
+-- the logged changes are exactly what changes() finds between the snapshots
+-- before and after, also for a definition whose hidden is NULL; repeated
+-- and missing ids are answered once each
+INSERT INTO event_definitions_private.event_definitions (project_id, id, name, hidden, verified)
+VALUES (9301, 'c0000000-0000-4000-8000-000000000091', 'z_hidden_null', NULL, false),
+	   (9301, 'c0000000-0000-4000-8000-000000000092', 'z_hidden_true', true, false);
+CREATE TEMP TABLE snapshots_before AS
+SELECT d.id, event_definitions_private.snapshot(d) AS snap
+FROM event_definitions_private.event_definitions d WHERE d.project_id = 9301 AND d.name LIKE 'z\_%';
+SELECT event_definitions.bulk_update_verified(9301, '{"ids": ["c0000000-0000-4000-8000-000000000092",
+	"c0000000-0000-4000-8000-000000000099", "c0000000-0000-4000-8000-000000000091",
+	"c0000000-0000-4000-8000-000000000092", "c0000000-0000-4000-8000-000000000099"], "verified": true}');
+SELECT d.name, a.detail -> 'changes' AS changes,
+	   a.detail -> 'changes' = event_definitions_private.changes(b.snap, event_definitions_private.snapshot(d),
+																 'changed', 'EventDefinition') AS same_as_changes
+FROM event_definitions_private.event_definitions d
+JOIN snapshots_before b ON b.id = d.id
+JOIN event_definitions_private.activity_log a ON a.project_id = d.project_id AND a.item_id = d.id::text
+WHERE d.project_id = 9301 ORDER BY d.name;
+
 RESET event_definitions.user_id;
 DELETE FROM event_definitions_private.projects WHERE project_id IN (9301, 9302);
 DELETE FROM event_definitions_private.users WHERE id IN (9311, 9312);
