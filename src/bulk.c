@@ -1,14 +1,16 @@
 /*-------------------------------------------------------------------------
  *
  * bulk.c
- *	  bulk_update_tags and bulk_update_verified: one set-based statement
- *	  for the whole batch.
+ *	  bulk_update_tags and bulk_update_verified: two set-based statements
+ *	  for the whole batch, never one per id.
  *
- * The rows are locked in id order (ORDER BY id FOR UPDATE), so concurrent
- * batches over overlapping ids queue behind each other instead of
- * deadlocking, and each one recomputes from the row it locked, so no
- * update is lost.  Any rejection happens before the statement runs, so a
- * rejected request writes nothing.
+ * The first locks the batch's rows in id order (ORDER BY id FOR UPDATE)
+ * and reads them, so concurrent batches over overlapping ids queue behind
+ * each other instead of deadlocking, and each one computes from the rows
+ * it locked, so no update is lost.  The new values, the activity-log
+ * details and the answer are computed in C; the second statement writes
+ * the rows that change and logs them.  Any rejection happens before the
+ * first statement, so a rejected request writes nothing.
  *
  *-------------------------------------------------------------------------
  */
@@ -245,13 +247,25 @@ TagChangeDetail(TagRow *row)
 }
 
 /*
+ * Push an entry of "skipped": {"id", "reason": "Not found"}.
+ */
+static void
+PushNotFound(JsonbParseState **state, pg_uuid_t *id)
+{
+	pushJsonbValue(state, WJB_BEGIN_OBJECT, NULL);
+	ed_push_cstring_field(state, "id", ed_uuid_text(id));
+	ed_push_cstring_field(state, "reason", "Not found");
+	pushJsonbValue(state, WJB_END_OBJECT, NULL);
+}
+
+/*
  * bulk_update_tags(project_id, {"ids", "action", "tags"}) ->
  * {"updated": [{"id", "tags"}], "skipped": [{"id", "reason"}]}
  *
- * Three statements: lock the batch's rows in id order and read their tags;
- * update the rows whose tags change (one UPDATE for all of them); log one
- * activity entry per changed row (one INSERT).  The new tags, the log
- * details and the answer are computed here in between.
+ * Two statements for the whole batch: one locks its rows in id order and
+ * reads their tags; one updates the rows whose tags change and logs one
+ * activity entry for each.  The new tags, the log details and the answer
+ * are computed here in between.
  */
 static Datum
 BulkUpdateTags(PG_FUNCTION_ARGS)
@@ -262,20 +276,18 @@ BulkUpdateTags(PG_FUNCTION_ARGS)
 		" ORDER BY d.id FOR UPDATE",
 		2, {INT8OID, UUIDARRAYOID}
 	};
-	static EdPlan update_plan = {
-		"UPDATE event_definitions_private.event_definitions d SET tags = u.tags::text[]"
+	static EdPlan write_plan = {
+		"WITH upd AS ("
+		" UPDATE event_definitions_private.event_definitions d SET tags = u.tags::text[]"
 		" FROM ROWS FROM (pg_catalog.unnest($2::uuid[]), pg_catalog.unnest($3::text[])) AS u(id, tags)"
-		" WHERE d.project_id = $1 AND d.id = u.id",
-		3, {INT8OID, UUIDARRAYOID, TEXTARRAYOID}
-	};
-	static EdPlan log_plan = {
-		"INSERT INTO event_definitions_private.activity_log"
+		" WHERE d.project_id = $1 AND d.id = u.id)"
+		" INSERT INTO event_definitions_private.activity_log"
 		" (project_id, scope, item_id, activity, user_id, detail)"
-		" SELECT $1, '" ED_SCOPE_DEFINITION "', u.id::text, 'changed', $4, u.detail"
-		" FROM ROWS FROM (pg_catalog.unnest($2::uuid[]), pg_catalog.unnest($3::jsonb[]))"
+		" SELECT $1, '" ED_SCOPE_DEFINITION "', u.id::text, 'changed', $5, u.detail"
+		" FROM ROWS FROM (pg_catalog.unnest($2::uuid[]), pg_catalog.unnest($4::jsonb[]))"
 		"  WITH ORDINALITY AS u(id, detail, ord)"
 		" ORDER BY u.ord",
-		4, {INT8OID, UUIDARRAYOID, JSONBARRAYOID, INT4OID}
+		5, {INT8OID, UUIDARRAYOID, TEXTARRAYOID, JSONBARRAYOID, INT4OID}
 	};
 	int64		project_id = ed_project_arg(fcinfo);
 	EdJson	   *body;
@@ -286,8 +298,8 @@ BulkUpdateTags(PG_FUNCTION_ARGS)
 	int			nids;
 	Datum		ids;
 	Datum	   *id_elems;
-	Datum		values[4];
-	char		nulls[4] = {' ', ' ', ' ', ' '};
+	Datum		values[5];
+	char		nulls[5] = {' ', ' ', ' ', ' ', ' '};
 	bool		user_null;
 	int32		user_id;
 	SPITupleTable *locked;
@@ -359,7 +371,7 @@ BulkUpdateTags(PG_FUNCTION_ARGS)
 		*slot = row;
 	}
 
-	/* one UPDATE and one INSERT for the rows that change, in id order */
+	/* one statement writes and logs the rows that change, in id order */
 	if (nchanged > 0)
 	{
 		int			n = 0;
@@ -376,15 +388,13 @@ BulkUpdateTags(PG_FUNCTION_ARGS)
 		}
 		values[1] = PointerGetDatum(construct_array(changed_ids, nchanged, UUIDOID, UUID_LEN, false, TYPALIGN_CHAR));
 		values[2] = PointerGetDatum(construct_array(changed_values, nchanged, TEXTOID, -1, false, TYPALIGN_INT));
-		ed_exec(&update_plan, values, NULL, false, 0);
-
 		for (i = 0, n = 0; i < nrows; i++)
 			if (rows[i].changed)
 				changed_values[n++] = TagChangeDetail(&rows[i]);
-		values[2] = PointerGetDatum(construct_array(changed_values, nchanged, JSONBOID, -1, false, TYPALIGN_INT));
-		values[3] = Int32GetDatum(user_id);
-		nulls[3] = user_null ? 'n' : ' ';
-		ed_exec(&log_plan, values, nulls, false, 0);
+		values[3] = PointerGetDatum(construct_array(changed_values, nchanged, JSONBOID, -1, false, TYPALIGN_INT));
+		values[4] = Int32GetDatum(user_id);
+		nulls[4] = user_null ? 'n' : ' ';
+		ed_exec(&write_plan, values, nulls, false, 0);
 	}
 
 	/*
@@ -417,14 +427,10 @@ BulkUpdateTags(PG_FUNCTION_ARGS)
 	{
 		if (hash_search(by_id, DatumGetUUIDP(id_elems[i]), HASH_FIND, NULL) != NULL)
 			continue;
-		pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-		ed_push_cstring_field(&state, "id", ed_uuid_text(DatumGetUUIDP(id_elems[i])));
-		ed_push_cstring_field(&state, "reason", "Not found");
-		pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+		PushNotFound(&state, DatumGetUUIDP(id_elems[i]));
 	}
 	pushJsonbValue(&state, WJB_END_ARRAY, NULL);
-	result = JsonbPGetDatum(JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL)));
-	result = SPI_datumTransfer(result, false, -1);
+	result = ed_jsonb_result(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
 	SPI_finish();
 	PG_RETURN_DATUM(result);
 }
@@ -454,9 +460,9 @@ PushFieldChange(JsonbParseState **state, const char *field, JsonbValue *before, 
  * order ids first appear in the request; rows already in the requested
  * state are not written.  Ids not found are listed once each.
  *
- * As bulk_update_tags: the rows are locked in id order and read, the rows
- * that change are written by one UPDATE and logged by one INSERT, and the
- * log details and the answer are computed here.  The logged fields that
+ * As bulk_update_tags: one statement locks the rows in id order and reads
+ * them, one writes and logs the rows that change, and the log details and
+ * the answer are computed here.  The logged fields that
  * verification can change are verified and hidden.
  */
 static Datum
@@ -468,25 +474,23 @@ BulkUpdateVerified(PG_FUNCTION_ARGS)
 		" ORDER BY d.id FOR UPDATE",
 		2, {INT8OID, UUIDARRAYOID}
 	};
-	static EdPlan update_plan = {
-		"UPDATE event_definitions_private.event_definitions d SET"
+	static EdPlan write_plan = {
+		"WITH upd AS ("
+		" UPDATE event_definitions_private.event_definitions d SET"
 		"  verified = $3,"
 		"  verified_by_id = CASE WHEN $3 THEN $4 END,"
 		"  verified_at = CASE WHEN $3 THEN pg_catalog.now() END,"
 		"  hidden = CASE WHEN $3 THEN false ELSE d.hidden END,"
 		"  updated_by_id = $4,"
 		"  updated_at = pg_catalog.now()"
-		" WHERE d.project_id = $1 AND d.id OPERATOR(pg_catalog.=) ANY ($2)",
-		4, {INT8OID, UUIDARRAYOID, BOOLOID, INT4OID}
-	};
-	static EdPlan log_plan = {
-		"INSERT INTO event_definitions_private.activity_log"
+		" WHERE d.project_id = $1 AND d.id OPERATOR(pg_catalog.=) ANY ($2))"
+		" INSERT INTO event_definitions_private.activity_log"
 		" (project_id, scope, item_id, activity, user_id, detail)"
 		" SELECT $1, '" ED_SCOPE_DEFINITION "', u.id::text, 'changed', $4, u.detail"
-		" FROM ROWS FROM (pg_catalog.unnest($2::uuid[]), pg_catalog.unnest($3::jsonb[]))"
+		" FROM ROWS FROM (pg_catalog.unnest($2::uuid[]), pg_catalog.unnest($5::jsonb[]))"
 		"  WITH ORDINALITY AS u(id, detail, ord)"
 		" ORDER BY u.ord",
-		4, {INT8OID, UUIDARRAYOID, JSONBARRAYOID, INT4OID}
+		5, {INT8OID, UUIDARRAYOID, BOOLOID, INT4OID, JSONBARRAYOID}
 	};
 	int64		project_id = ed_project_arg(fcinfo);
 	EdJson	   *body;
@@ -495,8 +499,8 @@ BulkUpdateVerified(PG_FUNCTION_ARGS)
 	Datum		ids;
 	Datum	   *id_elems;
 	bool		verified;
-	Datum		values[4];
-	char		nulls[4] = {' ', ' ', ' ', ' '};
+	Datum		values[5];
+	char		nulls[5] = {' ', ' ', ' ', ' ', ' '};
 	bool		user_null;
 	int32		user_id;
 	SPITupleTable *locked;
@@ -582,16 +586,15 @@ BulkUpdateVerified(PG_FUNCTION_ARGS)
 		changed_ids[nchanged++] = id;
 	}
 
-	/* one UPDATE and one INSERT for the rows that change, in id order */
+	/* one statement writes and logs the rows that change, in id order */
 	if (nchanged > 0)
 	{
 		values[1] = PointerGetDatum(construct_array(changed_ids, nchanged, UUIDOID, UUID_LEN, false, TYPALIGN_CHAR));
 		values[2] = BoolGetDatum(verified);
 		values[3] = Int32GetDatum(user_id);
 		nulls[3] = user_null ? 'n' : ' ';
-		ed_exec(&update_plan, values, nulls, false, 0);
-		values[2] = PointerGetDatum(construct_array(details, nchanged, JSONBOID, -1, false, TYPALIGN_INT));
-		ed_exec(&log_plan, values, nulls, false, 0);
+		values[4] = PointerGetDatum(construct_array(details, nchanged, JSONBOID, -1, false, TYPALIGN_INT));
+		ed_exec(&write_plan, values, nulls, false, 0);
 	}
 
 	/* the answer: ids found, then ids not found, each once, in request order */
@@ -625,14 +628,10 @@ BulkUpdateVerified(PG_FUNCTION_ARGS)
 			continue;
 		/* a missing id is remembered as answered, so a repeat is not listed again */
 		*(bool *) (entry + sizeof(pg_uuid_t)) = true;
-		pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-		ed_push_cstring_field(&state, "id", ed_uuid_text(DatumGetUUIDP(id_elems[i])));
-		ed_push_cstring_field(&state, "reason", "Not found");
-		pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+		PushNotFound(&state, DatumGetUUIDP(id_elems[i]));
 	}
 	pushJsonbValue(&state, WJB_END_ARRAY, NULL);
-	result = JsonbPGetDatum(JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL)));
-	result = SPI_datumTransfer(result, false, -1);
+	result = ed_jsonb_result(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
 	SPI_finish();
 	PG_RETURN_DATUM(result);
 }

@@ -604,8 +604,7 @@ ListDefinitions(FunctionCallInfo fcinfo, bool capped_counts)
 	if (capped_counts)
 		ed_push_bool_field(&state, "count_is_capped", capped);
 	ed_push_definitions_field(&state, "results", page, nrows);
-	result = JsonbPGetDatum(JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL)));
-	result = SPI_datumTransfer(result, false, -1);
+	result = ed_jsonb_result(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
 	SPI_finish();
 	return result;
 }

@@ -136,8 +136,7 @@ ed_promoted_properties(PG_FUNCTION_ARGS)
 		ed_push_text_field(&state, name, property);
 	}
 	pushJsonbValue(&state, WJB_END_OBJECT, NULL);
-	result = JsonbPGetDatum(JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL)));
-	result = SPI_datumTransfer(result, false, -1);
+	result = ed_jsonb_result(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
 	SPI_finish();
 	PG_RETURN_DATUM(result);
 }
@@ -176,8 +175,7 @@ ed_event_definition_metrics(PG_FUNCTION_ARGS)
 	usage = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
 	ed_push_numeric_field(&state, "query_usage_30_day", DatumGetNumeric(usage));
-	result = JsonbPGetDatum(JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL)));
-	result = SPI_datumTransfer(result, false, -1);
+	result = ed_jsonb_result(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
 	SPI_finish();
 	PG_RETURN_DATUM(result);
 }

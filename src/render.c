@@ -411,11 +411,19 @@ Datum
 ed_definition_jsonb(HeapTuple tuple, TupleDesc desc)
 {
 	JsonbParseState *state = NULL;
-	Jsonb	   *doc;
 
 	CheckUserObjects();
-	doc = JsonbValueToJsonb(PushDefinition(&state, tuple, desc));
-	return SPI_datumTransfer(JsonbPGetDatum(doc), false, -1);
+	return ed_jsonb_result(PushDefinition(&state, tuple, desc));
+}
+
+/*
+ * The jsonb of a document just pushed, in the upper executor context (it
+ * outlives SPI_finish).
+ */
+Datum
+ed_jsonb_result(JsonbValue *doc)
+{
+	return SPI_datumTransfer(JsonbPGetDatum(JsonbValueToJsonb(doc)), false, -1);
 }
 
 /*

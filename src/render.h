@@ -23,6 +23,7 @@
 	" d.updated_by_id, d.last_seen_at, d.verified, d.verified_at, d.verified_by_id," \
 	" d.hidden, d.enforcement_mode, d.promoted_property, d.created_by_id, d.default_columns"
 
+extern Datum ed_jsonb_result(JsonbValue *doc);
 extern Datum ed_definition_jsonb(HeapTuple tuple, TupleDesc desc);
 extern void ed_push_definitions_field(JsonbParseState **state, const char *key,
 									  SPITupleTable *rows, uint64 nrows);
