@@ -25,11 +25,10 @@
 
 #include "access/xact.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "fmgr.h"
-#include "nodes/value.h"
-#include "parser/parse_func.h"
 #include "miscadmin.h"
 #include "utils/acl.h"
 #include "utils/array.h"
@@ -329,10 +328,15 @@ CallerIdentity(void)
 	IdentitySettings(&claims, &setting);
 	if (!CacheIsCurrent(claims, setting))
 	{
-		Oid			fn = LookupFuncName(list_make2(makeString("event_definitions_private"),
-												   makeString("visible_projects")),
-										0, NULL, false);
+		/* found in the catalog directly: no privilege on the schema is needed */
+		Oid			schema = get_namespace_oid("event_definitions_private", false);
+		Oid			fn = GetSysCacheOid3(PROCNAMEARGSNSP, Anum_pg_proc_oid,
+										 CStringGetDatum("visible_projects"),
+										 PointerGetDatum(buildoidvector(NULL, 0)),
+										 ObjectIdGetDatum(schema));
 
+		if (!OidIsValid(fn))
+			elog(ERROR, "function event_definitions_private.visible_projects() does not exist");
 		(void) OidFunctionCall0(fn);
 	}
 	return &cache;

@@ -77,6 +77,7 @@ ResetUserObjects(void)
 {
 	HASHCTL		ctl;
 
+	user_objects = NULL;
 	if (user_objects_cxt == NULL)
 		user_objects_cxt = AllocSetContextCreate(TopMemoryContext,
 												 "event_definitions user objects",
@@ -94,8 +95,7 @@ ResetUserObjects(void)
  * Start the kept user objects again when the identity was computed again
  * (what the caller may see may have changed) or the role changed (the
  * policy depends on it), or when there are too many.  Called once per
- * rendering call, never in the middle of one: the objects being rendered
- * point into the kept ones until the jsonb is built.
+ * rendering call.
  */
 static void
 CheckUserObjects(void)
@@ -122,7 +122,7 @@ static Jsonb *
 UserObject(int32 id)
 {
 	static EdPlan plan = {
-		"SELECT obj FROM event_definitions_private.users WHERE id = $1", 1, {INT4OID}
+		"SELECT obj FROM event_definitions_private.users WHERE id OPERATOR(pg_catalog.=) $1", 1, {INT4OID}
 	};
 	UserObjectEntry *entry;
 	Datum		values[1];
@@ -260,7 +260,10 @@ PushTimestampField(JsonbParseState **state, const char *key, Datum value, bool i
 }
 
 /*
- * Push "key": the user object of a user id column, or null.
+ * Push "key": the user object of a user id column, or null.  The object is
+ * copied into the call's memory first: the document being built points
+ * into what it pushes until it is converted, and the kept objects may be
+ * started again before that (by a call made from inside this one).
  */
 static void
 PushUserField(JsonbParseState **state, const char *key, Datum value, bool isnull)
@@ -271,7 +274,7 @@ PushUserField(JsonbParseState **state, const char *key, Datum value, bool isnull
 	if (obj == NULL)
 		PushNull(state, WJB_VALUE);
 	else
-		PushJsonb(state, WJB_VALUE, obj);
+		PushJsonb(state, WJB_VALUE, DatumGetJsonbPCopy(JsonbPGetDatum(obj)));
 }
 
 /*

@@ -117,6 +117,28 @@ SET ROLE regress_render_plain;
 SELECT event_definitions.event_definition_by_name(9701, 'matrix') -> 'created_by' ->> 'first_name' AS plain_role_again;
 RESET ROLE;
 
+-- a caller's own operator earlier in its search_path is never called by
+-- the rendering (its queries name pg_catalog's operators), and a call made
+-- from inside rendering could not pull the kept user objects from under it
+CREATE SCHEMA regress_render_evil;
+CREATE FUNCTION regress_render_evil.int4eq_noisy(integer, integer) RETURNS boolean
+LANGUAGE plpgsql AS $$
+BEGIN
+	RAISE NOTICE 'caller''s operator called';
+	PERFORM set_config('event_definitions.user_id', '9702', true);
+	RETURN $1 OPERATOR(pg_catalog.=) $2;
+END
+$$;
+CREATE OPERATOR regress_render_evil.= (LEFTARG = integer, RIGHTARG = integer,
+	FUNCTION = regress_render_evil.int4eq_noisy);
+SET search_path = regress_render_evil, pg_catalog, public;
+SET event_definitions.user_id = '9702';	-- another identity: user objects are read again
+SELECT event_definitions.event_definition_by_name(9701, 'everything "quoted" \ é 😀') -> 'owner' ->> 'first_name' AS owner;
+SELECT jsonb_array_length(event_definitions.list_event_definitions(9701) -> 'results') AS listed;
+RESET search_path;
+SET event_definitions.user_id = '9701';
+DROP SCHEMA regress_render_evil CASCADE;
+
 DELETE FROM event_definitions_private.projects WHERE project_id IN (9701, 9702);
 DELETE FROM event_definitions_private.users WHERE id IN (9701, 9702, 9703);
 DROP ROLE regress_render_writer;
