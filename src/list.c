@@ -73,9 +73,15 @@ typedef struct ListPlanSlot
 static ListPlanSlot list_plans[LIST_PLAN_SLOTS];
 static int	list_plans_next = 0;
 
+/* list calls running in this backend (one may run inside another) */
+static int	list_depth = 0;
+
 /*
  * The kept plan for a query text, prepared on first use; when all slots
- * are taken the oldest is replaced.
+ * are taken the oldest is replaced.  A list call made from inside another
+ * (say, by a caller's own function that a query runs) replaces nothing,
+ * since the outer call may be running the plan: its new shapes get plans
+ * that last until it ends.
  */
 static SPIPlanPtr
 CachedListPlan(const char *sql, int nargs, Oid *argtypes)
@@ -92,6 +98,8 @@ CachedListPlan(const char *sql, int nargs, Oid *argtypes)
 	plan = SPI_prepare(sql, nargs, argtypes);
 	if (plan == NULL)
 		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+	if (list_depth > 1)
+		return plan;
 	if (SPI_keepplan(plan) != 0)
 		elog(ERROR, "SPI_keepplan failed");
 
@@ -609,6 +617,27 @@ ListDefinitions(FunctionCallInfo fcinfo, bool capped_counts)
 	return result;
 }
 
+/*
+ * ListDefinitions, counted in list_depth while it runs.
+ */
+static Datum
+ListDefinitionsCounted(FunctionCallInfo fcinfo, bool capped_counts)
+{
+	Datum		result;
+
+	list_depth++;
+	PG_TRY();
+	{
+		result = ListDefinitions(fcinfo, capped_counts);
+	}
+	PG_FINALLY();
+	{
+		list_depth--;
+	}
+	PG_END_TRY();
+	return result;
+}
+
 PG_FUNCTION_INFO_V1(ed_list_event_definitions);
 
 /*
@@ -617,7 +646,7 @@ PG_FUNCTION_INFO_V1(ed_list_event_definitions);
 Datum
 ed_list_event_definitions(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_DATUM(ListDefinitions(fcinfo, false));
+	PG_RETURN_DATUM(ListDefinitionsCounted(fcinfo, false));
 }
 
 PG_FUNCTION_INFO_V1(ed_list_event_definitions_v2);
@@ -629,5 +658,5 @@ PG_FUNCTION_INFO_V1(ed_list_event_definitions_v2);
 Datum
 ed_list_event_definitions_v2(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_DATUM(ListDefinitions(fcinfo, true));
+	PG_RETURN_DATUM(ListDefinitionsCounted(fcinfo, true));
 }

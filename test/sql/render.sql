@@ -137,6 +137,28 @@ SELECT event_definitions.event_definition_by_name(9701, 'everything "quoted" \ Ã
 SELECT jsonb_array_length(event_definitions.list_event_definitions(9701) -> 'results') AS listed;
 RESET search_path;
 SET event_definitions.user_id = '9701';
+-- the list's queries compare bigints with =: a caller's own operator runs
+-- inside the outer list's query and makes 96 list calls of new shapes,
+-- which must not replace the outer call's plans while it runs them
+CREATE FUNCTION regress_render_evil.int8eq_busy(bigint, bigint) RETURNS boolean
+LANGUAGE plpgsql AS $$
+BEGIN
+	IF current_setting('regress_render.busy', true) IS DISTINCT FROM 'on' THEN
+		PERFORM set_config('regress_render.busy', 'on', true);
+		PERFORM event_definitions.list_event_definitions(9701, search => string_agg('t' || k, ' '),
+														 exclude_hidden => h)
+		FROM generate_series(1, 48) n, (VALUES (true), (false)) v(h), generate_series(1, n) k
+		GROUP BY n, h;
+		PERFORM set_config('regress_render.busy', 'off', true);
+	END IF;
+	RETURN $1 OPERATOR(pg_catalog.=) $2;
+END
+$$;
+CREATE OPERATOR regress_render_evil.= (LEFTARG = bigint, RIGHTARG = bigint,
+	FUNCTION = regress_render_evil.int8eq_busy);
+SET search_path = regress_render_evil, pg_catalog, public;
+SELECT jsonb_array_length(event_definitions.list_event_definitions(9701, search => 'quoted') -> 'results') AS listed_outer;
+RESET search_path;
 DROP SCHEMA regress_render_evil CASCADE;
 
 DELETE FROM event_definitions_private.projects WHERE project_id IN (9701, 9702);
