@@ -144,7 +144,7 @@ UserObject(int32 id)
 			obj = DatumGetJsonbP(value);
 	}
 	/* the query may have computed the identity again: keep only a current answer */
-	if (ed_identity_generation() == user_objects_generation)
+	if (ed_identity_generation() == user_objects_generation && GetUserId() == user_objects_role)
 	{
 		if (obj != NULL)
 		{
