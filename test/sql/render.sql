@@ -68,6 +68,22 @@ FROM (SELECT event_definitions.retrieve_event_definition(9701, id) r
 	  FROM event_definitions_private.event_definitions WHERE project_id = 9701 ORDER BY id) s;
 SELECT event_definitions.event_definition_by_name(9701, 'everything "quoted" \ é 😀') -> 'verified_by' AS verified_by;
 
+-- the timestamp text (iso8601(), which the C rendering shares) against
+-- to_char, over 20,000 instants from 1800 on (five centuries), with and without
+-- fractions; years outside 1-9999 keep their digits
+SELECT count(*) AS instants,
+	   count(*) FILTER (WHERE event_definitions_private.iso8601(t) IS DISTINCT FROM
+		   to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS')
+		   || CASE WHEN extract(microseconds FROM t)::bigint % 1000000 <> 0
+				   THEN '.' || lpad((extract(microseconds FROM t)::bigint % 1000000)::text, 6, '0') ELSE '' END
+		   || 'Z') AS different
+FROM (SELECT timestamptz '1800-01-01 00:00:00+00' + i * interval '7 days 3 hours 17 minutes 13.000731 seconds'
+			 * CASE WHEN i % 2 = 0 THEN 1 ELSE 1.5 END AS t
+	  FROM generate_series(0, 19999) i) s;
+SELECT event_definitions_private.iso8601('0099-12-31 23:59:59.5+00') AS two_digit_year,
+	   event_definitions_private.iso8601('10000-01-01 00:00:00+00') AS five_digit_year,
+	   event_definitions_private.iso8601('2024-02-29 00:00:00.000001+00') AS one_microsecond;
+
 -- as Ada's writer login: Stranger (no shared project) is hidden in both
 SET SESSION AUTHORIZATION regress_render_writer;
 SELECT * FROM pg_temp.disagreements();
