@@ -315,6 +315,8 @@ BulkUpdateTags(PG_FUNCTION_ARGS)
 	Datum		result;
 
 	SPI_connect();
+	/* the project first, as PostHog resolves it before reading the body */
+	ed_require_project(project_id);
 	body = ed_body_arg(fcinfo, 1, "bulk_update_tags body");
 	ids = ParseIds(body, &nids);
 
@@ -333,7 +335,6 @@ BulkUpdateTags(PG_FUNCTION_ARGS)
 	if ((int64) nids * ntags > ED_MAX_BULK_CHANGES)
 		ed_field_error(NULL, "Too many changes in one request: ids × distinct tags must not exceed 10000.");
 
-	ed_require_project(project_id);
 	user_id = ed_acting_user(&user_null);
 
 	/* lock and read the rows, in id order */
@@ -517,6 +518,7 @@ BulkUpdateVerified(PG_FUNCTION_ARGS)
 	Datum		result;
 
 	SPI_connect();
+	ed_require_project(project_id);
 	body = ed_body_arg(fcinfo, 1, "bulk_update_verified body");
 	ids = ParseIds(body, &nids);
 	v = ed_json_get(body, "verified");
@@ -524,7 +526,6 @@ BulkUpdateVerified(PG_FUNCTION_ARGS)
 		ed_field_error("verified", "This field is required.");
 	verified = ed_field_bool(v, "verified");
 
-	ed_require_project(project_id);
 	user_id = ed_acting_user(&user_null);
 
 	/* lock and read the rows, in id order */

@@ -24,6 +24,7 @@
 #include "codegen.h"
 #include "definitions.h"
 #include "event_definitions.h"
+#include "render.h"
 
 /*
  * The slot of name in the set's open-addressing table: where it is, or the
@@ -299,11 +300,10 @@ static Datum
 Generate(FunctionCallInfo fcinfo, CodegenFunction generate)
 {
 	int64		project_id = ed_project_arg(fcinfo);
-	MemoryContext callerContext = CurrentMemoryContext;
 	CodegenSchema schema;
 	StringInfoData content;
-	StringInfoData result;
-	Datum		jsonb;
+	JsonbParseState *state = NULL;
+	Datum		result;
 
 	SPI_connect();
 	ed_require_project(project_id);
@@ -312,16 +312,15 @@ Generate(FunctionCallInfo fcinfo, CodegenFunction generate)
 	initStringInfo(&content);
 	generate(&schema, &content);
 
-	initStringInfo(&result);
-	appendStringInfoString(&result, "{\"content\": ");
-	ed_json_append_string(&result, content.data, content.len);
-	appendStringInfo(&result, ", \"event_count\": %d, \"schema_hash\": \"%s\", \"generator_version\": \"%s\"}",
-					 schema.nevents, SchemaHash(&schema), ED_GENERATOR_VERSION);
-
-	MemoryContextSwitchTo(callerContext);
-	jsonb = DirectFunctionCall1(jsonb_in, CStringGetDatum(result.data));
+	/* built as jsonb directly: the file is not escaped only to be parsed again */
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	ed_push_cstring_field(&state, "content", content.data);
+	ed_push_int8_field(&state, "event_count", schema.nevents);
+	ed_push_cstring_field(&state, "schema_hash", SchemaHash(&schema));
+	ed_push_cstring_field(&state, "generator_version", ED_GENERATOR_VERSION);
+	result = ed_jsonb_result(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
 	SPI_finish();
-	return jsonb;
+	return result;
 }
 
 PG_FUNCTION_INFO_V1(ed_event_definitions_typescript);

@@ -260,10 +260,10 @@ CreateEventDefinition(PG_FUNCTION_ARGS)
 	Datum		result;
 
 	SPI_connect();
+	/* the project first, as PostHog resolves it before reading the body */
+	ed_require_project(project_id);
 	body = ed_body_arg(fcinfo, 1, "event definition body");
 	ParseDefinitionBody(body, true, &in);
-
-	ed_require_project(project_id);
 	user = ed_acting_user(&user_null);
 	CheckOwner(&in, project_id);
 
@@ -336,6 +336,11 @@ ed_retrieve_event_definition(PG_FUNCTION_ARGS)
 static Datum
 UpdateEventDefinition(PG_FUNCTION_ARGS)
 {
+	static EdPlan exists_plan = {
+		"SELECT 1 FROM event_definitions_private.event_definitions d"
+		" WHERE d.project_id = $1 AND d.id OPERATOR(pg_catalog.=) $2",
+		2, {INT8OID, UUIDOID}
+	};
 	static EdPlan plan = {
 		"WITH old AS ("
 		" SELECT d.project_id, d.id, event_definitions_private.snapshot(d) AS snap"
@@ -385,6 +390,11 @@ UpdateEventDefinition(PG_FUNCTION_ARGS)
 	Datum		result;
 
 	SPI_connect();
+	/* a missing definition is 404 whatever the body (DRF's get_object() comes first) */
+	values[0] = Int64GetDatum(project_id);
+	values[1] = id;
+	if (ed_exec(&exists_plan, values, NULL, false, 1) == 0)
+		ed_definition_not_found();
 	body = ed_body_arg(fcinfo, 2, "event definition body");
 	ParseDefinitionBody(body, false, &in);
 	user = ed_acting_user(&user_null);

@@ -25,6 +25,7 @@
 
 #include "definitions.h"
 #include "event_definitions.h"
+#include "render.h"
 
 /*
  * Read n digits at *p into *value; false if they are not all there.
@@ -178,7 +179,7 @@ IngestEvent(PG_FUNCTION_ARGS)
 		" WHERE d.created_at IS NULL OR d.last_seen_at IS NULL"
 		"  OR d.last_seen_at OPERATOR(pg_catalog.<) EXCLUDED.last_seen_at"
 		" RETURNING d.id, d.name, d.xmax OPERATOR(pg_catalog.=) 0 AS inserted,"
-		"  event_definitions_private.snapshot(d) AS snap)"
+		"  CASE WHEN d.xmax OPERATOR(pg_catalog.=) 0 THEN event_definitions_private.snapshot(d) END AS snap)"
 		" INSERT INTO event_definitions_private.activity_log"
 		"  (project_id, scope, item_id, activity, user_id, detail)"
 		" SELECT $1, '" ED_SCOPE_DEFINITION "', up.id::text, 'created', event_definitions_private.acting_user_id(),"
@@ -201,9 +202,9 @@ IngestEvent(PG_FUNCTION_ARGS)
 	int64		project_id = ed_project_arg(fcinfo);
 	Jsonb	   *properties = PG_ARGISNULL(2) ? NULL : PG_GETARG_JSONB_P(2);
 	TimestampTz ts = PG_ARGISNULL(3) ? GetCurrentTransactionStartTimestamp() : PG_GETARG_TIMESTAMPTZ(3);
-	MemoryContext callerContext = CurrentMemoryContext;
+	text	   *event = PG_ARGISNULL(1) ? NULL : PG_GETARG_TEXT_PP(1);
 	Datum		values[3];
-	StringInfoData violations;
+	JsonbParseState *state = NULL;
 	int			nviolations = 0;
 	bool		reject = false;
 	int			nrows,
@@ -213,11 +214,10 @@ IngestEvent(PG_FUNCTION_ARGS)
 	struct pg_tm tm;
 	fsec_t		fsec;
 
-	if (PG_ARGISNULL(1) || VARSIZE_ANY_EXHDR(PG_GETARG_TEXT_PP(1)) == 0)
+	if (event == NULL || VARSIZE_ANY_EXHDR(event) == 0)
 		ed_field_error("event", "This field may not be blank.");
-	if (VARSIZE_ANY_EXHDR(PG_GETARG_TEXT_PP(1)) > ED_MAX_NAME_LENGTH * 4 ||
-		pg_mbstrlen_with_len(VARDATA_ANY(PG_GETARG_TEXT_PP(1)),
-							 VARSIZE_ANY_EXHDR(PG_GETARG_TEXT_PP(1))) > ED_MAX_NAME_LENGTH)
+	if (VARSIZE_ANY_EXHDR(event) > ED_MAX_NAME_LENGTH * 4 ||
+		pg_mbstrlen_with_len(VARDATA_ANY(event), VARSIZE_ANY_EXHDR(event)) > ED_MAX_NAME_LENGTH)
 		ed_field_error("event", psprintf("Ensure this field has no more than %d characters.", ED_MAX_NAME_LENGTH));
 	if (properties != NULL && !JB_ROOT_IS_OBJECT(properties))
 		ed_field_error("properties", "Expected a dictionary of items.");
@@ -226,7 +226,7 @@ IngestEvent(PG_FUNCTION_ARGS)
 		ed_field_error("timestamp", "Ensure this value is a date and time between the years 1 and 9999.");
 
 	values[0] = Int64GetDatum(project_id);
-	values[1] = PG_GETARG_DATUM(1);
+	values[1] = PointerGetDatum(event);
 	values[2] = TimestampTzGetDatum(ts);
 
 	SPI_connect();
@@ -236,7 +236,10 @@ IngestEvent(PG_FUNCTION_ARGS)
 	if (nrows == 0)
 		elog(ERROR, "ingested event definition is not visible");
 
-	initStringInfo(&violations);
+	/* {"violations": [...], "accepted": bool} */
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	ed_push_key(&state, "violations");
+	pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
 	for (row = 0; row < nrows; row++)
 	{
 		HeapTuple	tuple = SPI_tuptable->vals[row];
@@ -272,25 +275,28 @@ IngestEvent(PG_FUNCTION_ARGS)
 		{
 			if (required)
 			{
-				appendStringInfo(&violations, "%s{\"property\": ", nviolations++ ? ", " : "");
-				ed_json_append_string(&violations, prop, strlen(prop));
-				appendStringInfoString(&violations, ", \"violation\": \"missing_required\"}");
+				pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+				ed_push_cstring_field(&state, "property", prop);
+				ed_push_cstring_field(&state, "violation", "missing_required");
+				pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+				nviolations++;
 			}
 			continue;
 		}
 		if (!ValueFitsType(value, type))
 		{
-			appendStringInfo(&violations, "%s{\"property\": ", nviolations++ ? ", " : "");
-			ed_json_append_string(&violations, prop, strlen(prop));
-			appendStringInfo(&violations, ", \"violation\": \"type_mismatch\", \"expected\": \"%s\", \"got\": \"%s\"}",
-							 type, JsonbTypeName(value));
+			pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+			ed_push_cstring_field(&state, "property", prop);
+			ed_push_cstring_field(&state, "violation", "type_mismatch");
+			ed_push_cstring_field(&state, "expected", type);
+			ed_push_cstring_field(&state, "got", JsonbTypeName(value));
+			pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+			nviolations++;
 		}
 	}
-
-	MemoryContextSwitchTo(callerContext);
-	result = DirectFunctionCall1(jsonb_in, CStringGetDatum(psprintf("{\"accepted\": %s, \"violations\": [%s]}",
-																	 (reject && nviolations > 0) ? "false" : "true",
-																	 violations.data)));
+	pushJsonbValue(&state, WJB_END_ARRAY, NULL);
+	ed_push_bool_field(&state, "accepted", !(reject && nviolations > 0));
+	result = ed_jsonb_result(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
 	SPI_finish();
 	PG_RETURN_DATUM(result);
 }

@@ -285,8 +285,9 @@ CreatePropertyGroup(PG_FUNCTION_ARGS)
 	Datum		result;
 
 	SPI_connect();
-	ParseGroupBody(ed_body_arg(fcinfo, 1, "property group body"), true, &in);
+	/* the project first, as PostHog resolves it before reading the body */
 	ed_require_project(project_id);
+	ParseGroupBody(ed_body_arg(fcinfo, 1, "property group body"), true, &in);
 
 	values[0] = Int64GetDatum(project_id);
 	values[1] = CStringGetTextDatum(in.name);
@@ -353,12 +354,12 @@ UpdatePropertyGroup(PG_FUNCTION_ARGS)
 	group_id = PG_GETARG_DATUM(1);
 
 	SPI_connect();
-	ParseGroupBody(ed_body_arg(fcinfo, 2, "property group body"), false, &in);
-
+	/* a missing group is 404 whatever the body (DRF's get_object() comes first) */
 	values[0] = Int64GetDatum(project_id);
 	values[1] = group_id;
 	if (ed_exec(&lock_plan, values, NULL, false, 1) == 0)
 		GroupNotFound();
+	ParseGroupBody(ed_body_arg(fcinfo, 2, "property group body"), false, &in);
 	if (in.has_name)
 		CheckGroupName(project_id, in.name, group_id, true);
 	before = GroupSnapshot(project_id, group_id, &isnull);

@@ -488,6 +488,10 @@ BEGIN
 	IF p_project_id IS NULL THEN
 		RAISE EXCEPTION 'project_id must not be null' USING ERRCODE = '22004';
 	END IF;
+	PERFORM FROM event_definitions_private.projects p WHERE p.project_id = p_project_id;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'project % not found', p_project_id USING ERRCODE = 'PT404', DETAIL = 'Not found.';
+	END IF;
 	p_body := COALESCE(p_body, '{}');
 	IF json_typeof(p_body) <> 'object' THEN
 		RAISE EXCEPTION 'invalid bulk_update_tags body' USING ERRCODE = '22023';
@@ -531,11 +535,6 @@ BEGIN
 	END IF;
 	IF cardinality(v_ids) * cardinality(v_tags) > 10000 THEN
 		RAISE EXCEPTION 'too many changes in one request' USING ERRCODE = '22023';
-	END IF;
-
-	PERFORM FROM event_definitions_private.projects p WHERE p.project_id = p_project_id;
-	IF NOT FOUND THEN
-		RAISE EXCEPTION 'project % not found', p_project_id USING ERRCODE = 'PT404', DETAIL = 'Not found.';
 	END IF;
 
 	WITH req AS (
@@ -589,6 +588,10 @@ BEGIN
 	IF p_project_id IS NULL THEN
 		RAISE EXCEPTION 'project_id must not be null' USING ERRCODE = '22004';
 	END IF;
+	PERFORM FROM event_definitions_private.projects p WHERE p.project_id = p_project_id;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'project % not found', p_project_id USING ERRCODE = 'PT404', DETAIL = 'Not found.';
+	END IF;
 	p_body := COALESCE(p_body, '{}');
 	IF json_typeof(p_body) <> 'object' THEN
 		RAISE EXCEPTION 'invalid bulk_update_verified body' USING ERRCODE = '22023';
@@ -624,10 +627,6 @@ BEGIN
 		RAISE EXCEPTION 'invalid "verified": must be a valid boolean.' USING ERRCODE = '22023', COLUMN = 'verified';
 	END IF;
 
-	PERFORM FROM event_definitions_private.projects p WHERE p.project_id = p_project_id;
-	IF NOT FOUND THEN
-		RAISE EXCEPTION 'project % not found', p_project_id USING ERRCODE = 'PT404', DETAIL = 'Not found.';
-	END IF;
 	v_user := event_definitions_private.acting_user_id();
 
 	WITH req AS (

@@ -130,6 +130,14 @@ SELECT pg_temp.try(format('SELECT event_definitions.update_event_definition(2001
 SELECT pg_temp.try(format('SELECT event_definitions.delete_event_definition(2001, %L)', :'d2'));
 SELECT pg_temp.try(format('SELECT event_definitions.delete_event_definition(2002, %L)', :'d1'));
 SELECT pg_temp.try($$SELECT event_definitions.delete_event_definition(2001, NULL)$$);
+-- what is missing answers 404 before the body is read (DRF's get_object()
+-- and PostHog's project lookup come first): a bad body changes nothing
+SELECT pg_temp.try($$SELECT event_definitions.update_event_definition(2001, '00000000-0000-4000-8000-00000000dead', '{"tags": "nope"}')$$);
+SELECT pg_temp.try($$SELECT event_definitions.create_event_definition(2099, '{"name": ""}')$$);
+SELECT pg_temp.try($$SELECT event_definitions.bulk_update_tags(2099, '{"ids": [], "action": "toggle"}')$$);
+SELECT pg_temp.try($$SELECT event_definitions.bulk_update_verified(2099, '{"ids": "nope"}')$$);
+SELECT pg_temp.try($$SELECT event_definitions.create_property_group(2099, '{}')$$);
+SELECT pg_temp.try($$SELECT event_definitions.update_property_group(2001, '00000000-0000-4000-8000-00000000dead', '{"name": ""}')$$);
 SELECT project_id, name FROM event_definitions_private.event_definitions
 WHERE project_id IN (2001, 2002) ORDER BY project_id, name;
 SELECT activity, count(*) FROM event_definitions.activity_log
