@@ -249,7 +249,6 @@ CreateEventDefinition(PG_FUNCTION_ARGS)
 		TEXTOID, TEXTOID, TEXTARRAYOID}
 	};
 	int64		project_id = ed_project_arg(fcinfo);
-	MemoryContext callerContext = CurrentMemoryContext;
 	DefinitionInput in;
 	EdJson	   *body;
 	Datum		values[11];
@@ -303,7 +302,6 @@ CreateEventDefinition(PG_FUNCTION_ARGS)
 		elog(ERROR, "created event definition is not visible");
 	SPI_finish();
 	ed_set_response_status("201");
-	MemoryContextSwitchTo(callerContext);
 	PG_RETURN_DATUM(result);
 }
 
@@ -378,7 +376,6 @@ UpdateEventDefinition(PG_FUNCTION_ARGS)
 	};
 	int64		project_id = ed_project_arg(fcinfo);
 	Datum		id = ed_id_arg(fcinfo, 1);
-	MemoryContext callerContext = CurrentMemoryContext;
 	DefinitionInput in;
 	EdJson	   *body;
 	Datum		values[18];
@@ -447,7 +444,6 @@ UpdateEventDefinition(PG_FUNCTION_ARGS)
 	if (!found)
 		elog(ERROR, "updated event definition is not visible");
 	SPI_finish();
-	MemoryContextSwitchTo(callerContext);
 	PG_RETURN_DATUM(result);
 }
 

@@ -45,7 +45,6 @@ extern int	ed_exec(EdPlan *p, Datum *values, const char *nulls, bool read_only, 
 extern int	ed_exec_latest(EdPlan *p, Datum *values, const char *nulls);
 extern Datum ed_copy_result(int row, int col, bool *isnull);
 extern void ed_require_project(int64 project_id);
-extern int	ed_acting_user(bool *isnull);
 extern Datum ed_uuid_datum(pg_uuid_t *uuid);
 extern char *ed_uuid_text(pg_uuid_t *uuid);
 extern pg_uuid_t *ed_parse_uuid(const char *s, bool *ok);
@@ -72,6 +71,7 @@ extern int	ed_sort_dedupe(char **items, int n);
 
 /* identity.c */
 extern uint64 ed_identity_generation(void);
+extern int32 ed_acting_user(bool *isnull);
 
 /* module.c */
 extern char *ed_base_url;

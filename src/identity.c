@@ -354,6 +354,19 @@ ed_identity_generation(void)
 	return generation;
 }
 
+/*
+ * The acting user's id for the C entry points (what acting_user_id()
+ * answers), from the kept identity without a query; *isnull when nobody.
+ */
+int32
+ed_acting_user(bool *isnull)
+{
+	IdentityCache *identity = CallerIdentity();
+
+	*isnull = !identity->has_user;
+	return identity->user_id;
+}
+
 PG_FUNCTION_INFO_V1(ed_acting_user_id);
 
 /*

@@ -31,6 +31,8 @@
 #include "render.h"
 
 #define LIST_MAX_PARAMS 64
+/* the search terms, leaving room for every other parameter of the list */
+#define LIST_MAX_SEARCH_TERMS (LIST_MAX_PARAMS - 16)
 
 /* The query being built: its WHERE clause and its parameters. */
 typedef struct ListQuery
@@ -51,7 +53,6 @@ typedef struct ListLinkParams
 	const char *excluded_properties;
 	int64		limit;
 	const char *names;
-	int64		offset;
 	const char *ordering;
 	const char *search;
 	const char *tags;
@@ -124,7 +125,7 @@ static int
 AddParam(ListQuery *q, Oid type, Datum value)
 {
 	if (q->nparams >= LIST_MAX_PARAMS)
-		ed_field_error("search", psprintf("Ensure this search has no more than %d terms.", LIST_MAX_PARAMS - 16));
+		elog(ERROR, "too many list query parameters");
 	q->types[q->nparams] = type;
 	q->values[q->nparams] = value;
 	return ++q->nparams;
@@ -429,8 +430,6 @@ ListDefinitions(FunctionCallInfo fcinfo, bool capped_counts)
 
 	SPI_connect();
 	ed_require_project(project_id);
-	if (capped_counts)
-		project_size = EstimatedProjectSize(project_id);
 
 	appendStringInfo(&q.where, "d.project_id = $%d", AddParam(&q, INT8OID, Int64GetDatum(project_id)));
 
@@ -439,6 +438,8 @@ ListDefinitions(FunctionCallInfo fcinfo, bool capped_counts)
 	{
 		link.search = search;
 		items = SplitNonEmpty(search, ' ', &n);
+		if (n > LIST_MAX_SEARCH_TERMS)
+			ed_field_error("search", psprintf("Ensure this search has no more than %d terms.", LIST_MAX_SEARCH_TERMS));
 		for (i = 0; i < n; i++)
 			appendStringInfo(&q.where,
 							 " AND d.name COLLATE \"default\" OPERATOR(pg_catalog.~~*) $%d::text",
@@ -547,6 +548,9 @@ ListDefinitions(FunctionCallInfo fcinfo, bool capped_counts)
 				explicit_order = true;
 		}
 	}
+	/* the large-project rules apply to unnarrowed lists only: size them then */
+	if (capped_counts && !narrowed)
+		project_size = EstimatedProjectSize(project_id);
 	capped = capped_counts && !narrowed && project_size > 50000;
 	if (!explicit_order)
 	{
@@ -582,7 +586,6 @@ ListDefinitions(FunctionCallInfo fcinfo, bool capped_counts)
 	 * capped count it exists while pages are full, which the page query
 	 * decides (it knows how many rows it found).
 	 */
-	link.offset = offset;
 	if (capped || offset + limit < count)
 		next = BuildLink(&link, project_id, offset + limit);
 	if (offset > 0)

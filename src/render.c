@@ -244,19 +244,22 @@ PushTextField(JsonbParseState **state, const char *key, Datum value, bool isnull
 }
 
 /*
- * Push "key": the ISO-8601 text of a timestamptz column, or null (also for
- * an infinite timestamp, as iso8601() answers).
+ * The ISO-8601 text of a timestamptz column, or NULL (also for an infinite
+ * timestamp, as iso8601() answers).
+ */
+static char *
+TimestampText(Datum value, bool isnull)
+{
+	return isnull ? NULL : ed_format_iso8601(DatumGetTimestampTz(value));
+}
+
+/*
+ * Push "key": the ISO-8601 text of a timestamptz column, or null.
  */
 static void
 PushTimestampField(JsonbParseState **state, const char *key, Datum value, bool isnull)
 {
-	char	   *s = isnull ? NULL : ed_format_iso8601(DatumGetTimestampTz(value));
-
-	PushKey(state, key);
-	if (s == NULL)
-		PushNull(state, WJB_VALUE);
-	else
-		PushString(state, WJB_VALUE, s, strlen(s));
+	ed_push_cstring_field(state, key, TimestampText(value, isnull));
 }
 
 /*
@@ -369,13 +372,15 @@ PushDefinition(JsonbParseState **state, HeapTuple tuple, TupleDesc desc)
 	bool		n[COL_DEFAULT_COLUMNS + 1];
 	int			col;
 	char	   *id;
+	char	   *updated_at;
 
 	Assert(desc->natts == COL_DEFAULT_COLUMNS);
 	for (col = 1; col <= COL_DEFAULT_COLUMNS; col++)
 		v[col] = SPI_getbinval(tuple, desc, col, &n[col]);
 
 	pushJsonbValue(state, WJB_BEGIN_OBJECT, NULL);
-	id = DatumGetCString(DirectFunctionCall1(uuid_out, v[COL_ID]));
+	id = ed_uuid_text(DatumGetUUIDP(v[COL_ID]));
+	updated_at = TimestampText(v[COL_UPDATED_AT], n[COL_UPDATED_AT]);
 	PushKey(state, "id");
 	PushString(state, WJB_VALUE, id, strlen(id));
 	PushTextField(state, "name", v[COL_NAME], n[COL_NAME]);
@@ -388,7 +393,7 @@ PushDefinition(JsonbParseState **state, HeapTuple tuple, TupleDesc desc)
 	PushBoolField(state, "is_action", BoolGetDatum(false), false);
 	PushTimestampField(state, "created_at", v[COL_CREATED_AT], n[COL_CREATED_AT]);
 	PushUserField(state, "created_by", v[COL_CREATED_BY_ID], n[COL_CREATED_BY_ID]);
-	PushTimestampField(state, "updated_at", v[COL_UPDATED_AT], n[COL_UPDATED_AT]);
+	ed_push_cstring_field(state, "updated_at", updated_at);
 	PushUserField(state, "updated_by", v[COL_UPDATED_BY_ID], n[COL_UPDATED_BY_ID]);
 	PushTextField(state, "description", v[COL_DESCRIPTION], n[COL_DESCRIPTION]);
 	PushTimestampField(state, "verified_at", v[COL_VERIFIED_AT], n[COL_VERIFIED_AT]);
@@ -397,7 +402,7 @@ PushDefinition(JsonbParseState **state, HeapTuple tuple, TupleDesc desc)
 	PushBoolField(state, "post_to_slack", BoolGetDatum(false), false);
 	PushBoolField(state, "is_calculating", BoolGetDatum(false), false);
 	PushTextArrayField(state, "default_columns", v[COL_DEFAULT_COLUMNS], n[COL_DEFAULT_COLUMNS]);
-	PushTimestampField(state, "last_updated_at", v[COL_UPDATED_AT], n[COL_UPDATED_AT]);
+	ed_push_cstring_field(state, "last_updated_at", updated_at);
 	PushTextField(state, "enforcement_mode", v[COL_ENFORCEMENT_MODE], n[COL_ENFORCEMENT_MODE]);
 	PushTextField(state, "promoted_property", v[COL_PROMOTED_PROPERTY], n[COL_PROMOTED_PROPERTY]);
 	PushKey(state, "last_calculated_at");

@@ -117,18 +117,6 @@ ed_require_project(int64 project_id)
 }
 
 /*
- * The acting user's id (see acting_user_id() in the SQL script).
- */
-int
-ed_acting_user(bool *isnull)
-{
-	static EdPlan plan = {"SELECT event_definitions_private.acting_user_id()", 0, {0}};
-
-	ed_exec(&plan, NULL, NULL, true, 1);
-	return DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, isnull));
-}
-
-/*
  * A uuid Datum for a parsed uuid.
  */
 Datum

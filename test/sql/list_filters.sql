@@ -124,6 +124,12 @@ FROM unnest(ARRAY['app', 'App', 'APP', ' app ', 'free tri', 'free tri ', 'ed mov
 				  'e_e', 'e%w', '%', 'missing_event', 'app free', '']) s,
 	 event_definitions.list_event_definitions(3101, search => s) r
 ORDER BY s COLLATE "C";
+-- at most 48 terms, with every other filter present too
+SELECT r->'count' AS count_48_terms
+FROM event_definitions.list_event_definitions(3101, search => (SELECT string_agg('a', ' ') FROM generate_series(1, 48)),
+	names => 'x', tags => '["t"]', excluded_properties => '["y"]', "limit" => 5, "offset" => 5) r;
+SELECT pg_temp.try(format('SELECT event_definitions.list_event_definitions(3101, search => %L)',
+						  (SELECT string_agg('a', ' ') FROM generate_series(1, 49))));
 --
 -- cases 19 and 20: event_type
 --
