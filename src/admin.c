@@ -164,7 +164,7 @@ ed_upsert_user(PG_FUNCTION_ARGS)
 		{
 			if (v->type != EDJ_OBJECT)
 				ed_field_error("hedgehog_config", "Value must be valid JSON.");
-			values[14] = DirectFunctionCall1(jsonb_in, CStringGetDatum(ed_json_serialize(v, false)));
+			values[14] = DirectFunctionCall1(jsonb_in, CStringGetDatum(ed_json_serialize(v)));
 			nulls[14] = ' ';
 		}
 	}

@@ -3,10 +3,10 @@
  * ed_json.c
  *	  The one translation unit that uses jansson.
  *
- * jansson allocates with malloc.  Every tree made here is freed in a
- * PG_FINALLY block before control leaves this file, after it has been
- * copied into palloc'd EdJson nodes (parsing) or dumped into a palloc'd
- * StringInfo (serializing).  This file must not include utils/builtins.h:
+ * jansson allocates with malloc.  It only parses: every tree it makes is
+ * freed in a PG_FINALLY block before control leaves this file, after it has
+ * been copied into palloc'd EdJson nodes.  Serializing an EdJson tree needs
+ * no jansson.  This file must not include utils/builtins.h:
  * PostgreSQL declares its own json_object().
  *
  *-------------------------------------------------------------------------
@@ -28,11 +28,7 @@
 extern FILE *ed_jansson_stdin;
 __attribute__((visibility("hidden"))) FILE *ed_jansson_stdin = NULL;
 
-/* deeper than jansson's parser accepts (2048), so only a built tree hits it */
-#define ED_JSON_MAX_DEPTH 4096
-
 static EdJson *ConvertValue(json_t *value);
-static json_t *BuildValue(const EdJson *v, bool sort_keys, int depth);
 
 /*
  * Copy a jansson value into a palloc'd EdJson tree.
@@ -254,119 +250,69 @@ ed_json_real_text(double d)
 }
 
 /*
- * Build a jansson value from an EdJson tree (for serialization).
+ * Append the compact JSON text of v.
  */
-static json_t *
-BuildValue(const EdJson *v, bool sort_keys, int depth)
+static void
+AppendValue(StringInfo buf, const EdJson *v)
 {
-	json_t	   *result = NULL;
 	int			i;
 
-	/*
-	 * No ERROR may happen while a partly built tree exists: too deep a tree
-	 * (deeper than any parse accepts) fails with NULL, like malloc.
-	 */
-	if (depth > ED_JSON_MAX_DEPTH)
-		return NULL;
+	check_stack_depth();
 	switch (v->type)
 	{
 		case EDJ_NULL:
-			return json_null();
+			appendStringInfoString(buf, "null");
+			break;
 		case EDJ_TRUE:
-			return json_true();
+			appendStringInfoString(buf, "true");
+			break;
 		case EDJ_FALSE:
-			return json_false();
+			appendStringInfoString(buf, "false");
+			break;
 		case EDJ_INTEGER:
-			result = json_integer((json_int_t) v->ival);
+			appendStringInfo(buf, INT64_FORMAT, v->ival);
 			break;
 		case EDJ_REAL:
-			result = json_real(v->rval);
+			appendStringInfoString(buf, ed_json_real_text(v->rval));
 			break;
 		case EDJ_STRING:
-			result = json_stringn_nocheck(v->str, v->len);
+			ed_json_append_string(buf, v->str, v->len);
 			break;
 		case EDJ_ARRAY:
-			result = json_array();
-			if (result == NULL)
-				break;
+			appendStringInfoChar(buf, '[');
 			for (i = 0; i < v->len; i++)
 			{
-				json_t	   *item = BuildValue(v->items[i], sort_keys, depth + 1);
-
-				if (item == NULL || json_array_append_new(result, item) != 0)
-				{
-					json_decref(result);
-					return NULL;
-				}
+				if (i > 0)
+					appendStringInfoChar(buf, ',');
+				AppendValue(buf, v->items[i]);
 			}
+			appendStringInfoChar(buf, ']');
 			break;
 		case EDJ_OBJECT:
-			result = json_object();
-			if (result == NULL)
-				break;
+			appendStringInfoChar(buf, '{');
 			for (i = 0; i < v->len; i++)
 			{
-				json_t	   *item = BuildValue(v->items[i], sort_keys, depth + 1);
-
-				if (item == NULL || json_object_set_new_nocheck(result, v->keys[i], item) != 0)
-				{
-					json_decref(result);
-					return NULL;
-				}
+				if (i > 0)
+					appendStringInfoChar(buf, ',');
+				ed_json_append_string(buf, v->keys[i], strlen(v->keys[i]));
+				appendStringInfoChar(buf, ':');
+				AppendValue(buf, v->items[i]);
 			}
+			appendStringInfoChar(buf, '}');
 			break;
 	}
-	return result;
 }
 
 /*
- * json_dump_callback sink: append to a StringInfo.  It must not raise an
- * ERROR in the middle of jansson's dump, so text that would outgrow a
- * palloc'd string stops the dump (-1) instead.
- */
-static int
-DumpToStringInfo(const char *buffer, size_t size, void *data)
-{
-	StringInfo	buf = (StringInfo) data;
-
-	if (size >= (size_t) (MaxAllocSize / 2) - (size_t) buf->len)
-		return -1;
-	appendBinaryStringInfo(buf, buffer, size);
-	return 0;
-}
-
-/*
- * Compact JSON text of a tree, written into palloc'd memory.
+ * Compact JSON text of a tree, keys in document order, written straight
+ * into palloc'd memory (no jansson tree, so an ERROR strands nothing).
  */
 char *
-ed_json_serialize(const EdJson *v, bool sort_keys)
+ed_json_serialize(const EdJson *v)
 {
-	json_t	   *volatile root;
 	StringInfoData buf;
-	volatile int rc = 0;
-
-	root = BuildValue(v, sort_keys, 0);
-	if (root == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_OUT_OF_MEMORY),
-				 errmsg("out of memory while building JSON")));
 
 	initStringInfo(&buf);
-	PG_TRY();
-	{
-		rc = json_dump_callback(root, DumpToStringInfo, &buf,
-								JSON_COMPACT | JSON_ENCODE_ANY |
-								(sort_keys ? JSON_SORT_KEYS : 0));
-	}
-	PG_FINALLY();
-	{
-		json_decref(root);
-	}
-	PG_END_TRY();
-
-	if (rc != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("JSON text is too long")));
+	AppendValue(&buf, v);
 	return buf.data;
 }

@@ -52,7 +52,7 @@ extern void ed_json_append_string(StringInfo buf, const char *s, size_t len);
 /* Shortest text of a double that reads back the same (Python's repr). */
 extern char *ed_json_real_text(double d);
 
-/* Compact JSON text of v; keys sorted by code point when sort_keys. */
-extern char *ed_json_serialize(const EdJson *v, bool sort_keys);
+/* Compact JSON text of v, keys in document order. */
+extern char *ed_json_serialize(const EdJson *v);
 
 #endif							/* ED_JSON_H */

@@ -150,7 +150,7 @@ ClaimedUser(const char *claims, const char *setting, bool *found)
 		else if (claim != NULL && claim->type == EDJ_STRING)
 			text = claim->str;
 		else if (claim != NULL && claim->type != EDJ_NULL)
-			text = ed_json_serialize(claim, false);
+			text = ed_json_serialize(claim);
 	}
 	if (text == NULL)
 		text = setting;

@@ -254,7 +254,7 @@ ed_field_choice(EdJson *v, const char *attr, const char *const *choices, char **
 	else if (v->type == EDJ_TRUE || v->type == EDJ_FALSE)
 		input = v->type == EDJ_TRUE ? "True" : "False";
 	else
-		input = ed_json_serialize(v, false);
+		input = ed_json_serialize(v);
 	ed_field_error(attr, psprintf("\"%s\" is not a valid choice.", input));
 }
 

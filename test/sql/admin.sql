@@ -30,6 +30,8 @@ SELECT event_definitions.upsert_user('{"id": 6001, "distinct_id": null, "role_at
 -- hedgehog_config: the four keys only (absent ones null); {} and null render as null
 SELECT event_definitions.upsert_user('{"id": 6001, "hedgehog_config": {"color": "green"}}') -> 'hedgehog_config' AS projected;
 SELECT hedgehog_config FROM event_definitions_private.users WHERE id = 6001;
+-- numbers are stored as written (0.1 stays 0.1, not its 17-digit double)
+SELECT event_definitions.upsert_user('{"id": 6001, "hedgehog_config": {"color": 0.1, "skin": [1e-7, 2.5e20, 3]}}') -> 'hedgehog_config' AS numbers;
 SELECT event_definitions.upsert_user('{"id": 6001, "hedgehog_config": {}}') -> 'hedgehog_config' AS empty;
 SELECT event_definitions.upsert_user('{"id": 6001, "hedgehog_config": null}') -> 'hedgehog_config' AS null_config;
 SELECT event_definitions.upsert_user('{"id": 6001, "first_name": "Ada"}') ->> 'last_name' AS last_name_kept;

@@ -119,6 +119,7 @@ SELECT event_definitions.create_event_definition(1001, '{"name": "allowing", "en
 SELECT pg_temp.try($$SELECT event_definitions.create_event_definition(1001, '{"name": "e1", "enforcement_mode": "x"}')$$);
 SELECT pg_temp.try($$SELECT event_definitions.create_event_definition(1001, '{"name": "e2", "enforcement_mode": null}')$$);
 SELECT pg_temp.try($$SELECT event_definitions.create_event_definition(1001, '{"name": "e3", "enforcement_mode": 1}')$$);
+SELECT pg_temp.try($$SELECT event_definitions.create_event_definition(1001, '{"name": "e3", "enforcement_mode": 0.1}')$$);
 SELECT pg_temp.try($$SELECT event_definitions.create_event_definition(1001, '{"name": "e4", "enforcement_mode": "Allow"}')$$);
 SELECT pg_temp.try($$SELECT event_definitions.create_event_definition(1001, '{"name": "e5", "enforcement_mode": "reject"}')$$);
 SELECT pg_temp.counts();
