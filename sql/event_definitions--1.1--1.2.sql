@@ -49,3 +49,8 @@ $rls$;
 
 ALTER POLICY user_access ON event_definitions_private.users
 	USING ((id OPERATOR(pg_catalog.=) ANY ((SELECT event_definitions_private.policy_users())::integer[])) IS NOT FALSE);
+
+-- What the old policies called and nothing calls now.  (visible_projects()
+-- stays: policy_projects() has it compute the identity.)
+DROP FUNCTION event_definitions_private.is_admin();
+DROP FUNCTION event_definitions_private.visible_users();

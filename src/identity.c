@@ -13,8 +13,8 @@
  * changes (syscache invalidation).
  *
  * Computing reads the membership tables past their policies, so only the
- * SECURITY DEFINER functions (acting_user_id, visible_projects,
- * visible_users) compute.  The functions the policies call since 1.2,
+ * SECURITY DEFINER functions (acting_user_id, visible_projects, and
+ * visible_users before 1.2) compute.  The functions the policies call since 1.2,
  * policy_projects and policy_users, run as the caller so that a policy
  * check costs no change of user and search_path; they answer from the kept
  * identity and have visible_projects() compute it when it is not current.
@@ -398,7 +398,8 @@ ed_visible_projects(PG_FUNCTION_ARGS)
 PG_FUNCTION_INFO_V1(ed_visible_users);
 
 /*
- * visible_users(): the acting user and the users it shares a project with.
+ * visible_users(): the acting user and the users it shares a project with
+ * (SQL versions 1.0 and 1.1; dropped in 1.2, kept for their scripts).
  */
 Datum
 ed_visible_users(PG_FUNCTION_ARGS)
@@ -437,7 +438,8 @@ ed_policy_users(PG_FUNCTION_ARGS)
 PG_FUNCTION_INFO_V1(ed_is_admin);
 
 /*
- * is_admin(): does the current role hold event_definitions_admin (and so
+ * is_admin() (SQL versions 1.0 and 1.1; dropped in 1.2, kept for their
+ * scripts): does the current role hold event_definitions_admin (and so
  * see every project)?
  */
 Datum
