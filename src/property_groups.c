@@ -14,6 +14,7 @@
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 
+#include "codegen.h"
 #include "definitions.h"
 #include "event_definitions.h"
 
@@ -51,8 +52,7 @@ static void
 ParseGroupBody(EdJson *body, bool creating, GroupInput *in)
 {
 	EdJson	   *v;
-	int			i,
-				j;
+	int			i;
 
 	memset(in, 0, sizeof(*in));
 	v = ed_json_get(body, "name");
@@ -74,7 +74,11 @@ ParseGroupBody(EdJson *body, bool creating, GroupInput *in)
 
 	if ((v = ed_json_get(body, "properties")) != NULL)
 	{
+		NameSet		seen = {0};
+
 		in->has_properties = true;
+		if (v->type == EDJ_NULL)
+			ed_field_error("properties", "This field may not be null.");
 		if (v->type != EDJ_ARRAY)
 			ed_field_error("properties",
 						   psprintf("Expected a list of items but got type \"%s\".", ed_python_type(v)));
@@ -116,10 +120,11 @@ ParseGroupBody(EdJson *body, bool creating, GroupInput *in)
 				in->prop_descriptions[i] = d ? d : "";
 			}
 
-			for (j = 0; j < i; j++)
-				if (strcmp(in->prop_names[j], in->prop_names[i]) == 0)
-					ed_field_error(attr = psprintf("properties__%d__name", i),
-								   psprintf("A property named '%s' is already in this group.", in->prop_names[i]));
+			/* a set, so that a long list costs linear time */
+			if (nameset_contains(&seen, in->prop_names[i]))
+				ed_field_error(psprintf("properties__%d__name", i),
+							   psprintf("A property named '%s' is already in this group.", in->prop_names[i]));
+			nameset_add(&seen, in->prop_names[i]);
 		}
 	}
 }

@@ -63,6 +63,12 @@ SELECT pg_temp.try($$SELECT event_definitions.create_property_group(5001, '{"nam
 SELECT pg_temp.try($$SELECT event_definitions.create_property_group(5001, '{"name": "v9", "properties": [
 	{"name": "a", "property_type": "String"}, {"name": "b", "property_type": "Object"}, {"name": "a", "property_type": "Array"}]}')$$);
 SELECT pg_temp.try($$SELECT event_definitions.create_property_group(5001, '{"name": "v10", "properties": [{"name": "", "property_type": "String"}]}')$$);
+SELECT pg_temp.try($$SELECT event_definitions.create_property_group(5001, '{"name": "v12", "properties": null}')$$);
+-- a duplicate among 20,000 properties is reported at its place
+SELECT pg_temp.try(format('SELECT event_definitions.create_property_group(5001, %L)',
+	json_build_object('name', 'v13', 'properties',
+		(SELECT json_agg(json_build_object('name', 'p' || (CASE WHEN g = 20000 THEN 7 ELSE g END), 'property_type', 'String'))
+		 FROM generate_series(1, 20000) g))));
 SELECT pg_temp.try($$SELECT event_definitions.create_property_group(5003, '{"name": "v11"}')$$);
 SELECT pg_temp.counts();
 -- every property type is accepted
