@@ -125,7 +125,7 @@ ed_upsert_user(PG_FUNCTION_ARGS)
 		if (!ok)
 			ed_field_error("uuid", "Must be a valid UUID.");
 		values[1] = BoolGetDatum(true);
-		values[2] = ed_uuid_datum(uuid);
+		values[2] = UUIDPGetDatum(uuid);
 		nulls[2] = ' ';
 	}
 

@@ -34,10 +34,11 @@ static const char *const tag_actions[] = {"add", "remove", "set", NULL};
 
 /*
  * The "ids" of a bulk body: 1 to 500 UUIDs in any form the uuid type
- * accepts.  Returns a uuid[] Datum in request order, duplicates kept.
+ * accepts.  Returns a uuid[] Datum in request order, duplicates kept, and
+ * in *uuids the same ids one by one.
  */
 static Datum
-ParseIds(EdJson *body, int *nids)
+ParseIds(EdJson *body, int *nids, pg_uuid_t ***uuids)
 {
 	EdJson	   *v = ed_json_get(body, "ids");
 	Datum	   *elems;
@@ -55,6 +56,7 @@ ParseIds(EdJson *body, int *nids)
 		ed_field_error("ids", psprintf("Ensure this field has no more than %d elements.", ED_MAX_BULK_IDS));
 
 	elems = palloc(sizeof(Datum) * v->len);
+	*uuids = palloc(sizeof(pg_uuid_t *) * v->len);
 	for (i = 0; i < v->len; i++)
 	{
 		EdJson	   *item = v->items[i];
@@ -65,7 +67,8 @@ ParseIds(EdJson *body, int *nids)
 			uuid = ed_parse_uuid(item->str, &ok);
 		if (!ok)
 			ed_field_error(psprintf("ids__%d", i), "Must be a valid UUID.");
-		elems[i] = ed_uuid_datum(uuid);
+		elems[i] = UUIDPGetDatum(uuid);
+		(*uuids)[i] = uuid;
 	}
 	*nids = v->len;
 	return PointerGetDatum(construct_array(elems, v->len, UUIDOID, UUID_LEN, false, TYPALIGN_CHAR));
@@ -82,6 +85,20 @@ typedef struct TagRow
 	int			nafter;
 	bool		changed;
 } TagRow;
+
+/* The rows of a batch by id; row is NULL once answered. */
+typedef struct TagRowEntry
+{
+	pg_uuid_t	id;				/* hash key */
+	TagRow	   *row;
+} TagRowEntry;
+
+/* The ids of a batch, and whether each has been answered. */
+typedef struct AnsweredEntry
+{
+	pg_uuid_t	id;				/* hash key */
+	bool		answered;
+} AnsweredEntry;
 
 /*
  * qsort comparator of tags: byte order (the tags column's collation is
@@ -297,7 +314,7 @@ BulkUpdateTags(PG_FUNCTION_ARGS)
 	int			ntags;
 	int			nids;
 	Datum		ids;
-	Datum	   *id_elems;
+	pg_uuid_t **request_ids;
 	Datum		values[5];
 	char		nulls[5] = {' ', ' ', ' ', ' ', ' '};
 	bool		user_null;
@@ -318,7 +335,7 @@ BulkUpdateTags(PG_FUNCTION_ARGS)
 	/* the project first, as PostHog resolves it before reading the body */
 	ed_require_project(project_id);
 	body = ed_body_arg(fcinfo, 1, "bulk_update_tags body");
-	ids = ParseIds(body, &nids);
+	ids = ParseIds(body, &nids, &request_ids);
 
 	v = ed_json_get(body, "action");
 	if (v == NULL)
@@ -346,7 +363,7 @@ BulkUpdateTags(PG_FUNCTION_ARGS)
 	/* each row's tags after the action; rows found, by id */
 	rows = palloc0(sizeof(TagRow) * Max(nrows, 1));
 	ctl.keysize = sizeof(pg_uuid_t);
-	ctl.entrysize = sizeof(pg_uuid_t) + sizeof(TagRow *);
+	ctl.entrysize = sizeof(TagRowEntry);
 	ctl.hcxt = CurrentMemoryContext;
 	by_id = hash_create("bulk_update_tags rows", Max(nrows, 16), &ctl,
 						HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
@@ -357,7 +374,6 @@ BulkUpdateTags(PG_FUNCTION_ARGS)
 		Datum	   *elems;
 		bool	   *elem_nulls;
 		int			j;
-		TagRow	  **slot;
 
 		row->id = *DatumGetUUIDP(SPI_getbinval(locked->vals[i], locked->tupdesc, 1, &isnull));
 		row->name = TextDatumGetCString(SPI_getbinval(locked->vals[i], locked->tupdesc, 2, &isnull));
@@ -368,8 +384,7 @@ BulkUpdateTags(PG_FUNCTION_ARGS)
 			row->before[j] = elem_nulls[j] ? NULL : TextDatumGetCString(elems[j]);
 		ApplyTagAction(row, action, tags, ntags);
 		nchanged += row->changed;
-		slot = (TagRow **) ((char *) hash_search(by_id, &row->id, HASH_ENTER, NULL) + sizeof(pg_uuid_t));
-		*slot = row;
+		((TagRowEntry *) hash_search(by_id, &row->id, HASH_ENTER, NULL))->row = row;
 	}
 
 	/* one statement writes and logs the rows that change, in id order */
@@ -402,33 +417,30 @@ BulkUpdateTags(PG_FUNCTION_ARGS)
 	 * The answer: the rows found, in the order their ids first appear in
 	 * the request; every id not found, in request order (repeats too).
 	 */
-	deconstruct_array(DatumGetArrayTypeP(ids), UUIDOID, UUID_LEN, false, TYPALIGN_CHAR,
-					  &id_elems, NULL, &nids);
 	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
 	ed_push_key(&state, "updated");
 	pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
 	for (i = 0; i < nids; i++)
 	{
-		char	   *entry = hash_search(by_id, DatumGetUUIDP(id_elems[i]), HASH_FIND, NULL);
-		TagRow	  **slot = entry ? (TagRow **) (entry + sizeof(pg_uuid_t)) : NULL;
+		TagRowEntry *entry = hash_search(by_id, request_ids[i], HASH_FIND, NULL);
 
-		if (slot == NULL || *slot == NULL)
+		if (entry == NULL || entry->row == NULL)
 			continue;
 		pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-		ed_push_cstring_field(&state, "id", ed_uuid_text(&(*slot)->id));
+		ed_push_cstring_field(&state, "id", ed_uuid_text(&entry->row->id));
 		ed_push_key(&state, "tags");
-		PushTags(&state, (*slot)->after, (*slot)->nafter);
+		PushTags(&state, entry->row->after, entry->row->nafter);
 		pushJsonbValue(&state, WJB_END_OBJECT, NULL);
-		*slot = NULL;			/* answered once */
+		entry->row = NULL;		/* answered once */
 	}
 	pushJsonbValue(&state, WJB_END_ARRAY, NULL);
 	ed_push_key(&state, "skipped");
 	pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
 	for (i = 0; i < nids; i++)
 	{
-		if (hash_search(by_id, DatumGetUUIDP(id_elems[i]), HASH_FIND, NULL) != NULL)
+		if (hash_search(by_id, request_ids[i], HASH_FIND, NULL) != NULL)
 			continue;
-		PushNotFound(&state, DatumGetUUIDP(id_elems[i]));
+		PushNotFound(&state, request_ids[i]);
 	}
 	pushJsonbValue(&state, WJB_END_ARRAY, NULL);
 	result = ed_jsonb_result(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
@@ -498,7 +510,7 @@ BulkUpdateVerified(PG_FUNCTION_ARGS)
 	EdJson	   *v;
 	int			nids;
 	Datum		ids;
-	Datum	   *id_elems;
+	pg_uuid_t **request_ids;
 	bool		verified;
 	Datum		values[5];
 	char		nulls[5] = {' ', ' ', ' ', ' ', ' '};
@@ -520,7 +532,7 @@ BulkUpdateVerified(PG_FUNCTION_ARGS)
 	SPI_connect();
 	ed_require_project(project_id);
 	body = ed_body_arg(fcinfo, 1, "bulk_update_verified body");
-	ids = ParseIds(body, &nids);
+	ids = ParseIds(body, &nids, &request_ids);
 	v = ed_json_get(body, "verified");
 	if (v == NULL)
 		ed_field_error("verified", "This field is required.");
@@ -536,7 +548,7 @@ BulkUpdateVerified(PG_FUNCTION_ARGS)
 
 	/* the rows that change, with their log details; the rows found, by id */
 	ctl.keysize = sizeof(pg_uuid_t);
-	ctl.entrysize = sizeof(pg_uuid_t) + sizeof(bool);
+	ctl.entrysize = sizeof(AnsweredEntry);
 	ctl.hcxt = CurrentMemoryContext;
 	by_id = hash_create("bulk_update_verified rows", Max(nrows, 16), &ctl,
 						HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
@@ -551,9 +563,9 @@ BulkUpdateVerified(PG_FUNCTION_ARGS)
 		bool		was_verified = DatumGetBool(SPI_getbinval(tuple, desc, 3, &isnull));
 		Datum		hidden = SPI_getbinval(tuple, desc, 4, &isnull);
 		bool		hidden_null = isnull;
-		char	   *entry = hash_search(by_id, DatumGetUUIDP(id), HASH_ENTER, NULL);
+		AnsweredEntry *entry = hash_search(by_id, DatumGetUUIDP(id), HASH_ENTER, NULL);
 
-		*(bool *) (entry + sizeof(pg_uuid_t)) = false;	/* not answered yet */
+		entry->answered = false;
 		if (was_verified == verified)
 			continue;
 
@@ -599,21 +611,19 @@ BulkUpdateVerified(PG_FUNCTION_ARGS)
 	}
 
 	/* the answer: ids found, then ids not found, each once, in request order */
-	deconstruct_array(DatumGetArrayTypeP(ids), UUIDOID, UUID_LEN, false, TYPALIGN_CHAR,
-					  &id_elems, NULL, &nids);
 	state = NULL;
 	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
 	ed_push_key(&state, "updated");
 	pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
 	for (i = 0; i < nids; i++)
 	{
-		char	   *entry = hash_search(by_id, DatumGetUUIDP(id_elems[i]), HASH_FIND, NULL);
+		AnsweredEntry *entry = hash_search(by_id, request_ids[i], HASH_FIND, NULL);
 
-		if (entry == NULL || *(bool *) (entry + sizeof(pg_uuid_t)))
+		if (entry == NULL || entry->answered)
 			continue;
-		*(bool *) (entry + sizeof(pg_uuid_t)) = true;
+		entry->answered = true;
 		pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-		ed_push_cstring_field(&state, "id", ed_uuid_text(DatumGetUUIDP(id_elems[i])));
+		ed_push_cstring_field(&state, "id", ed_uuid_text(request_ids[i]));
 		ed_push_bool_field(&state, "verified", verified);
 		pushJsonbValue(&state, WJB_END_OBJECT, NULL);
 	}
@@ -623,13 +633,13 @@ BulkUpdateVerified(PG_FUNCTION_ARGS)
 	for (i = 0; i < nids; i++)
 	{
 		bool		found;
-		char	   *entry = hash_search(by_id, DatumGetUUIDP(id_elems[i]), HASH_ENTER, &found);
+		AnsweredEntry *entry = hash_search(by_id, request_ids[i], HASH_ENTER, &found);
 
 		if (found)
 			continue;
 		/* a missing id is remembered as answered, so a repeat is not listed again */
-		*(bool *) (entry + sizeof(pg_uuid_t)) = true;
-		PushNotFound(&state, DatumGetUUIDP(id_elems[i]));
+		entry->answered = true;
+		PushNotFound(&state, request_ids[i]);
 	}
 	pushJsonbValue(&state, WJB_END_ARRAY, NULL);
 	result = ed_jsonb_result(pushJsonbValue(&state, WJB_END_OBJECT, NULL));

@@ -45,7 +45,6 @@ extern int	ed_exec(EdPlan *p, Datum *values, const char *nulls, bool read_only, 
 extern int	ed_exec_latest(EdPlan *p, Datum *values, const char *nulls);
 extern Datum ed_copy_result(int row, int col, bool *isnull);
 extern void ed_require_project(int64 project_id);
-extern Datum ed_uuid_datum(pg_uuid_t *uuid);
 extern char *ed_uuid_text(pg_uuid_t *uuid);
 extern pg_uuid_t *ed_parse_uuid(const char *s, bool *ok);
 extern Datum ed_text_array(char **items, int n);

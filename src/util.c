@@ -117,15 +117,6 @@ ed_require_project(int64 project_id)
 }
 
 /*
- * A uuid Datum for a parsed uuid.
- */
-Datum
-ed_uuid_datum(pg_uuid_t *uuid)
-{
-	return UUIDPGetDatum(uuid);
-}
-
-/*
  * Canonical lower-case hyphenated text of a uuid.
  */
 char *
