@@ -27,6 +27,21 @@
 #include "render.h"
 
 /*
+ * A property type as a CodegenType.
+ */
+CodegenType
+codegen_type(const char *type)
+{
+	static const char *const names[] = {"String", "Numeric", "Boolean", "DateTime", "Array", "Object"};
+	int			i;
+
+	for (i = 0; i < (int) lengthof(names); i++)
+		if (strcmp(type, names[i]) == 0)
+			return (CodegenType) i;
+	return CODEGEN_OTHER;
+}
+
+/*
  * The slot of name in the set's open-addressing table: where it is, or the
  * empty slot where it would go.  The table is a power of two in size.
  */
@@ -231,7 +246,7 @@ LoadSchema(int64 project_id, CodegenSchema *schema)
 			{
 				event->fields[event->nfields++] = *p;
 				/* only the merged fields are typed in the output (Go must use "time") */
-				if (strcmp(p->type, "DateTime") == 0)
+				if (codegen_type(p->type) == CODEGEN_DATETIME)
 					schema->has_datetime = true;
 			}
 		}

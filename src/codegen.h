@@ -45,6 +45,22 @@ typedef struct NameSet
 	char	  **names;			/* open addressing; NULL is a free slot */
 } NameSet;
 
+/*
+ * The property types, in this order in each generator's table of type
+ * names (CODEGEN_OTHER for a type this version does not know).
+ */
+typedef enum CodegenType
+{
+	CODEGEN_STRING,
+	CODEGEN_NUMERIC,
+	CODEGEN_BOOLEAN,
+	CODEGEN_DATETIME,
+	CODEGEN_ARRAY,
+	CODEGEN_OBJECT,
+	CODEGEN_OTHER
+} CodegenType;
+
+extern CodegenType codegen_type(const char *type);
 extern bool nameset_contains(NameSet *set, const char *name);
 extern void nameset_add(NameSet *set, const char *name);
 extern char *nameset_unique(NameSet *set, const char *base, const char *sep);

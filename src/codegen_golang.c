@@ -28,19 +28,11 @@ static const char *const go_keywords[] = {
 static const char *
 GoType(const char *type)
 {
-	if (strcmp(type, "String") == 0)
-		return "string";
-	if (strcmp(type, "Numeric") == 0)
-		return "float64";
-	if (strcmp(type, "Boolean") == 0)
-		return "bool";
-	if (strcmp(type, "DateTime") == 0)
-		return "time.Time";
-	if (strcmp(type, "Array") == 0)
-		return "[]interface{}";
-	if (strcmp(type, "Object") == 0)
-		return "map[string]interface{}";
-	return "interface{}";
+	static const char *const types[] = {
+		"string", "float64", "bool", "time.Time", "[]interface{}", "map[string]interface{}", "interface{}"
+	};
+
+	return types[codegen_type(type)];
 }
 
 /*

@@ -34,19 +34,11 @@ static const char *const sdk_kwargs[] = {
 static const char *
 PyType(const char *type)
 {
-	if (strcmp(type, "String") == 0)
-		return "str";
-	if (strcmp(type, "Numeric") == 0)
-		return "float";
-	if (strcmp(type, "Boolean") == 0)
-		return "bool";
-	if (strcmp(type, "DateTime") == 0)
-		return "datetime";
-	if (strcmp(type, "Array") == 0)
-		return "List[Any]";
-	if (strcmp(type, "Object") == 0)
-		return "Dict[str, Any]";
-	return "Any";
+	static const char *const types[] = {
+		"str", "float", "bool", "datetime", "List[Any]", "Dict[str, Any]", "Any"
+	};
+
+	return types[codegen_type(type)];
 }
 
 /*

@@ -20,19 +20,11 @@
 static const char *
 TsType(const char *type)
 {
-	if (strcmp(type, "String") == 0)
-		return "string";
-	if (strcmp(type, "Numeric") == 0)
-		return "number";
-	if (strcmp(type, "Boolean") == 0)
-		return "boolean";
-	if (strcmp(type, "DateTime") == 0)
-		return "string | Date";
-	if (strcmp(type, "Array") == 0)
-		return "any[]";
-	if (strcmp(type, "Object") == 0)
-		return "Record<string, any>";
-	return "any";
+	static const char *const types[] = {
+		"string", "number", "boolean", "string | Date", "any[]", "Record<string, any>", "any"
+	};
+
+	return types[codegen_type(type)];
 }
 
 /* The part of the file that does not depend on the project. */
