@@ -161,6 +161,38 @@ codegen_split_alnum(const char *s, int *nparts)
 }
 
 /*
+ * The runs of ASCII letters and digits in s joined by sep; *nparts runs.
+ */
+char *
+codegen_join_alnum(const char *s, const char *sep, int *nparts)
+{
+	char	  **parts = codegen_split_alnum(s, nparts);
+	StringInfoData buf;
+	int			i;
+
+	initStringInfo(&buf);
+	for (i = 0; i < *nparts; i++)
+	{
+		if (i > 0)
+			appendStringInfoString(&buf, sep);
+		appendStringInfoString(&buf, parts[i]);
+	}
+	return buf.data;
+}
+
+/*
+ * Is s one of the words of a NULL-terminated list?
+ */
+bool
+codegen_in_list(const char *s, const char *const *list)
+{
+	for (; *list; list++)
+		if (strcmp(s, *list) == 0)
+			return true;
+	return false;
+}
+
+/*
  * Python's datetime.now().isoformat() of the transaction start, in the
  * session's time zone.
  */

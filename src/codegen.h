@@ -67,6 +67,8 @@ extern char *nameset_unique(NameSet *set, const char *base, const char *sep);
 
 extern char *codegen_literal(const char *s);
 extern char **codegen_split_alnum(const char *s, int *nparts);
+extern char *codegen_join_alnum(const char *s, const char *sep, int *nparts);
+extern bool codegen_in_list(const char *s, const char *const *list);
 
 extern void codegen_typescript(CodegenSchema *schema, StringInfo out);
 extern void codegen_python(CodegenSchema *schema, StringInfo out);

@@ -136,9 +136,8 @@ GoParam(const char *name)
 			parts[i][0] = pg_ascii_toupper((unsigned char) parts[i][0]);
 		appendStringInfoString(&buf, parts[i]);
 	}
-	for (i = 0; go_keywords[i]; i++)
-		if (strcmp(buf.data, go_keywords[i]) == 0)
-			return psprintf("%s_", buf.data);
+	if (codegen_in_list(buf.data, go_keywords))
+		return psprintf("%s_", buf.data);
 	return buf.data;
 }
 

@@ -48,22 +48,17 @@ PyType(const char *type)
 static char *
 PyMethodBase(const char *name)
 {
-	int			n,
-				i;
-	char	  **parts = codegen_split_alnum(name, &n);
-	StringInfoData buf;
+	int			n;
+	char	   *base = codegen_join_alnum(name, "_", &n);
 	char	   *p;
 
 	if (n == 0)
 		return "event";
-	initStringInfo(&buf);
-	for (i = 0; i < n; i++)
-		appendStringInfo(&buf, "%s%s", i ? "_" : "", parts[i]);
-	for (p = buf.data; *p; p++)
+	for (p = base; *p; p++)
 		*p = pg_ascii_tolower((unsigned char) *p);
-	if (isdigit((unsigned char) buf.data[0]))
-		return psprintf("event_%s", buf.data);
-	return buf.data;
+	if (isdigit((unsigned char) base[0]))
+		return psprintf("event_%s", base);
+	return base;
 }
 
 /*
@@ -74,22 +69,16 @@ PyMethodBase(const char *name)
 static char *
 PyParamBase(const char *name)
 {
-	int			n,
-				i;
-	char	  **parts = codegen_split_alnum(name, &n);
-	StringInfoData buf;
+	int			n;
+	char	   *base = codegen_join_alnum(name, "_", &n);
 
 	if (n == 0)
 		return "value";
-	initStringInfo(&buf);
-	for (i = 0; i < n; i++)
-		appendStringInfo(&buf, "%s%s", i ? "_" : "", parts[i]);
-	if (isdigit((unsigned char) buf.data[0]))
-		return psprintf("prop_%s", buf.data);
-	for (i = 0; python_keywords[i]; i++)
-		if (strcmp(buf.data, python_keywords[i]) == 0)
-			return psprintf("%s_", buf.data);
-	return buf.data;
+	if (isdigit((unsigned char) base[0]))
+		return psprintf("prop_%s", base);
+	if (codegen_in_list(base, python_keywords))
+		return psprintf("%s_", base);
+	return base;
 }
 
 /*
