@@ -1,4 +1,11 @@
 # Makefile for the event_definitions extension (PGXS)
+#
+#   make && make install              build and install into pg_config's installation
+#   make installcheck                 every regression test, isolation spec and TAP test,
+#                                     against the server PGHOST/PGPORT/PGUSER name
+#   make installcheck-parallel-mode   the regression tests again, with
+#                                     force_parallel_mode = regress
+#   make test | demo | bench          ./tools/test, ./tools/demo, ./tools/bench
 
 EXTENSION = event_definitions
 EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" $(EXTENSION).control)
@@ -8,8 +15,21 @@ OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
 DATA = $(sort $(wildcard sql/$(EXTENSION)--*.sql))
 PGFILEDESC = "event_definitions - PostHog event definitions inside PostgreSQL"
 
-PG_CPPFLAGS = -Isrc
+PG_CPPFLAGS = -Isrc -DED_EXTVERSION='"$(EXTVERSION)"'
 PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
+
+# Tests.  pg_regress and pg_isolation_regress read test/sql/*.sql and
+# test/specs/*.spec and compare with test/expected/, a link to the
+# top-level expected/.  Test files find their shared includes through
+# PG_ABS_SRCDIR (pg_regress sets it to the absolute --inputdir).
+REGRESS = $(patsubst test/sql/%.sql,%,$(sort $(wildcard test/sql/*.sql)))
+REGRESS_OPTS = --inputdir=test --load-extension=$(EXTENSION) --encoding=UTF8
+ISOLATION = $(patsubst test/specs/%.spec,%,$(sort $(wildcard test/specs/*.spec)))
+ISOLATION_OPTS = --inputdir=test --load-extension=$(EXTENSION) --encoding=UTF8
+ifneq ($(wildcard test/t/*.pl),)
+TAP_TESTS = 1
+PROVE_TESTS = test/t/*.pl
+endif
 
 # jansson is linked statically and kept private to the module: PostgreSQL
 # exports its own json_object(), and a dynamic jansson would bind to it.
@@ -20,11 +40,9 @@ PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initi
 JANSSON_SYSTEM_A ?= $(shell $(CC) -print-file-name=libjansson.a)
 JANSSON_A = build/jansson/libjansson.a
 SHLIB_LINK = -Wl,-Bsymbolic -Wl,--exclude-libs,libjansson.a $(JANSSON_A)
-EXTRA_CLEAN = build/jansson
+EXTRA_CLEAN = build/jansson test/parallel_mode
 
 PG_CONFIG ?= pg_config
-# the module is not worth JIT bitcode, and clang need not be installed
-override with_llvm = no
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
@@ -54,6 +72,17 @@ symbols-check: $(shlib)
 		echo "error: $(shlib) exports jansson symbols: $$exported" >&2; exit 1; \
 	fi
 SHELL = /bin/bash
+
+# The regression tests once more with every query that can run in a
+# parallel worker run in one (PostgreSQL's own practice for extensions).
+.PHONY: installcheck-parallel-mode
+installcheck-parallel-mode:
+	PGOPTIONS="$${PGOPTIONS:+$$PGOPTIONS }-c force_parallel_mode=regress" \
+		$(pg_regress_installcheck) $(REGRESS_OPTS) --outputdir=test/parallel_mode $(REGRESS)
+
+.PHONY: dist
+dist:
+	git archive --format=tar.gz --prefix=$(EXTENSION)-$(EXTVERSION)/ -o $(EXTENSION)-$(EXTVERSION).tar.gz HEAD
 
 .PHONY: test demo bench
 test:

@@ -2,7 +2,11 @@
 -- Admin functions: upsert_project, upsert_user, add/remove_project_member,
 -- and that only event_definitions_admin (or a superuser) may call them.
 --
-\ir sql/include/try.psql
+SET client_min_messages = warning;
+DROP ROLE IF EXISTS regress_admin_writer, regress_admin_admin;
+RESET client_min_messages;
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/sql/include/try.psql
 
 -- upsert_project: create, then rename (created_at kept); ids unique to this
 -- file (the test database is shared by all files of a run)
@@ -93,6 +97,7 @@ SELECT project_id, user_id FROM event_definitions_private.project_members
 WHERE project_id BETWEEN 6001 AND 6999 ORDER BY 1, 2;
 
 -- a writer (the login role of user 6001) cannot call the admin functions
+SELECT current_user AS superuser_name \gset
 \c - regress_admin_writer
 SELECT session_user, event_definitions_private.acting_user_id() AS acting_user;
 DO $$
@@ -132,7 +137,7 @@ SELECT event_definitions.remove_project_member(6010, 6002);
 -- an admin sees every project, member or not
 SELECT name FROM event_definitions.event_definitions WHERE project_id = 6001 ORDER BY name;
 
-\c - postgres
+\c - :superuser_name
 SELECT p.project_id, p.name, u.first_name
 FROM event_definitions_private.projects p
 LEFT JOIN event_definitions_private.users u ON u.id = 6001

@@ -1,7 +1,8 @@
 -- bulk_update_tags: PostHog cases 53-60, spec §3.7 and §5.
 -- Project 9201 (ours), 9202 (another project); acting user 9211.
 \set VERBOSITY terse
-\ir sql/include/try_terse.psql
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/sql/include/try_terse.psql
 -- everything a bulk call could write, as one comparable value
 CREATE FUNCTION pg_temp.state() RETURNS text
 LANGUAGE sql AS $$

@@ -1,7 +1,8 @@
 -- bulk_update_verified: spec §3.7 (related, newest PostHog) and API.md.
 -- Project 9301 (ours), 9302 (another project); acting users 9311 (Vera), 9312 (Walt).
 \set VERBOSITY terse
-\ir sql/include/try_terse.psql
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/sql/include/try_terse.psql
 -- the verification columns as the view shows them, timestamps as booleans
 CREATE FUNCTION pg_temp.shown() RETURNS TABLE (name text, verified boolean, verified_by text,
 											 verified_at boolean, hidden boolean, updated_by text)

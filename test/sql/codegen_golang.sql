@@ -8,7 +8,8 @@
 \set project 6301
 \set other 6302
 \set label 'Codegen Go'
-\ir sql/include/codegen_fixture.psql
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/sql/include/codegen_fixture.psql
 
 -- the result object: four keys; the hash is the one of codegen_python and
 -- codegen_golang (same fixture)

@@ -6,7 +6,11 @@
 -- beyond PostHog (no duplicate Go names, escaping, reserved names).
 --
 
-\ir sql/include/codegen_helpers.psql
+SET client_min_messages = warning;
+DROP ROLE IF EXISTS regress_codegen_rules_reader;
+RESET client_min_messages;
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/sql/include/codegen_helpers.psql
 
 CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
@@ -195,6 +199,7 @@ SELECT event_definitions.upsert_user('{"id": 6401, "uuid": "00000000-0000-4000-8
 SELECT event_definitions.add_project_member(6405, 6401);
 SELECT string_agg(lang || ' ' || md5(regexp_replace(r ->> 'content', 'Generated at: \S+', '')) || ' '
 	|| (r - 'content')::text, ', ' ORDER BY lang) AS superuser_view FROM pg_temp.gen(6405) \gset
+SELECT current_user AS superuser_name \gset
 \c - regress_codegen_rules_reader
 SELECT string_agg(lang || ' ' || md5(regexp_replace(r ->> 'content', 'Generated at: \S+', '')) || ' '
 	|| (r - 'content')::text, ', ' ORDER BY lang) = :'superuser_view' AS same_as_superuser
@@ -214,6 +219,6 @@ BEGIN
 		END;
 	END LOOP;
 END $$;
-\c - postgres
+\c - :superuser_name
 DROP OWNED BY regress_codegen_rules_reader;
 DROP ROLE regress_codegen_rules_reader;

@@ -1,7 +1,8 @@
 --
 -- create_event_definition: POST /event_definitions/ (PostHog cases 27-36)
 --
-\ir sql/include/try_masked.psql
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/sql/include/try_masked.psql
 CREATE FUNCTION pg_temp.counts() RETURNS text LANGUAGE sql AS $$
 	SELECT format('definitions=%s activity=%s',
 		(SELECT count(*) FROM event_definitions_private.event_definitions WHERE project_id IN (1001, 1002)),

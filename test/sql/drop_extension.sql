@@ -4,8 +4,14 @@
 -- dependencies or shared dependencies on the roles.  The four roles are
 -- cluster-wide and stay (as documented), so CREATE EXTENSION works again.
 --
-SELECT current_database() AS origdb \gset
-CREATE DATABASE regress_drop_ext;
+SET client_min_messages = warning;
+DROP ROLE IF EXISTS regress_drop_extension_dora, regress_drop_extension_reader;
+DROP DATABASE IF EXISTS regress_drop_ext;
+RESET client_min_messages;
+-- new databases like this one (UTF8, same locale), whatever template1 is
+SELECT current_database() AS origdb, datcollate AS db_collate, datctype AS db_ctype
+  FROM pg_database WHERE datname = current_database() \gset
+CREATE DATABASE regress_drop_ext TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE :'db_collate' LC_CTYPE :'db_ctype';
 \c regress_drop_ext
 SET client_min_messages = warning;
 CREATE EXTENSION event_definitions;

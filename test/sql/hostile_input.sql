@@ -8,7 +8,8 @@
 --
 SELECT pg_postmaster_start_time() AS start_time, pg_backend_pid() AS backend_pid \gset
 
-\ir sql/include/try.psql
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/sql/include/try.psql
 -- field(): like try() for a call returning jsonb, showing key k of the result
 -- (generated ids of objects in an array masked)
 CREATE FUNCTION pg_temp.field(sql text, k text) RETURNS text LANGUAGE plpgsql AS $$

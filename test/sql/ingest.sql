@@ -3,8 +3,12 @@
 -- only, created_at kept) and checks the properties against the event's
 -- property groups; "allow" accepts and reports, "reject" refuses.  Also used
 -- from a trigger on an application's events table.  Project 7401.
+SET client_min_messages = warning;
+DROP ROLE IF EXISTS regress_ingest_reader;
+RESET client_min_messages;
 \set VERBOSITY terse
-\ir sql/include/try_terse.psql
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/sql/include/try_terse.psql
 -- the stored timestamps of a definition, as text in UTC
 CREATE FUNCTION pg_temp.seen(n text) RETURNS text
 LANGUAGE sql AS $$

@@ -2,6 +2,9 @@
 -- list_event_definitions: filters (PostHog cases 1-6, 11-14, 19-20, 23-26)
 --
 -- Errors are shown as SQLSTATE + message + detail.
+SET client_min_messages = warning;
+DROP ROLE IF EXISTS regress_list_filters_reader;
+RESET client_min_messages;
 CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
 	st text;
@@ -199,6 +202,7 @@ GRANT event_definitions_reader TO regress_list_filters_reader;
 SELECT event_definitions.upsert_user('{"id": 31001, "first_name": "Reader", "email": "reader@example.com",
 	"login_role": "regress_list_filters_reader"}')->>'first_name' AS reader;
 SELECT event_definitions.add_project_member(3101, 31001);
+SELECT current_user AS superuser_name \gset
 \c - regress_list_filters_reader
 CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
@@ -220,7 +224,7 @@ FROM event_definitions.list_event_definitions(3101, search => 'app', tags => '["
 SELECT pg_temp.try($$SELECT event_definitions.list_event_definitions(3102)$$);
 SELECT pg_temp.try($$SELECT event_definitions.list_event_definitions(3199)$$);
 DROP FUNCTION pg_temp.try(text);
-\c - postgres
+\c - :superuser_name
 DROP OWNED BY regress_list_filters_reader;
 DROP ROLE regress_list_filters_reader;
 -- clean up: the regression database is shared by the test files

@@ -2,7 +2,8 @@
 -- (cases 49-52, §3.9, §4), event_definition_metrics + record_event_usage (§3.6, §6).
 -- Project 9401 (ours), 9402 (another project).
 \set VERBOSITY terse
-\ir sql/include/try_terse.psql
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/sql/include/try_terse.psql
 
 SELECT event_definitions.upsert_project(9401, 'Ours') ->> 'name';
 SELECT event_definitions.upsert_project(9402, 'Theirs') ->> 'name';

@@ -9,6 +9,9 @@
 -- harness derives the HTTP status from response.status, the count, or the
 -- SQLSTATE (PostgREST's mapping).  Projects 7101 (alice, 7111) and 7102
 -- (bob, 7112).
+SET client_min_messages = warning;
+DROP ROLE IF EXISTS regress_pgrst_anon, regress_pgrst_authenticator;
+RESET client_min_messages;
 \set VERBOSITY terse
 
 CREATE ROLE regress_pgrst_anon NOLOGIN;
@@ -108,6 +111,7 @@ LANGUAGE sql AS $$ SELECT string_agg(e ->> 'name', ', ' ORDER BY o) FROM jsonb_a
 SELECT public.pgrst_call_sql('bulk_update_tags', '{"project_id": 7101, "body": {}}') AS bulk_update_tags_sql;
 
 -- ---------------------------------------------------------------- as PostgREST's authenticator
+SELECT current_user AS superuser_name \gset
 \c - regress_pgrst_authenticator
 \set VERBOSITY terse
 \set sp '"event_definitions", "public"'
@@ -347,7 +351,7 @@ COMMIT;
 DEALLOCATE ALL;
 
 -- ---------------------------------------------------------------- back as superuser: what was written
-\c - postgres
+\c - :superuser_name
 \set VERBOSITY terse
 SELECT name, tags, verified, description, created_by_id FROM event_definitions_private.event_definitions
 WHERE project_id IN (7101, 7102) ORDER BY project_id, name;

@@ -3,7 +3,8 @@
 -- create / retrieve / update / delete / list, attach and detach, validation,
 -- project isolation and the activity log.
 --
-\ir sql/include/try.psql
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/sql/include/try.psql
 -- g(): a property group with generated values masked
 CREATE FUNCTION pg_temp.g(j jsonb) RETURNS jsonb LANGUAGE sql AS $$
 	SELECT j || jsonb_build_object(

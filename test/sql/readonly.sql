@@ -3,6 +3,9 @@
 -- and hot-standby replicas give), and every write fails there with 25006
 -- (PostgREST: 405).  Project 7201, user 7211 (writer login
 -- regress_readonly_writer).
+SET client_min_messages = warning;
+DROP ROLE IF EXISTS regress_readonly_writer;
+RESET client_min_messages;
 \set VERBOSITY terse
 
 CREATE ROLE regress_readonly_writer LOGIN;
@@ -84,6 +87,7 @@ GRANT SELECT ON public.readonly_reference TO PUBLIC;
 SELECT n, answer FROM public.readonly_reference ORDER BY n;
 
 -- ---------------------------------------------------------------- as the writer login
+SELECT current_user AS superuser_name \gset
 \c - regress_readonly_writer
 \set VERBOSITY terse
 BEGIN TRANSACTION READ ONLY;
@@ -105,7 +109,7 @@ SELECT event_definitions.create_event_definition(7201, '{"name": "direct"}');
 RESET default_transaction_read_only;
 
 -- ---------------------------------------------------------------- admin writes, as superuser
-\c - postgres
+\c - :superuser_name
 \set VERBOSITY terse
 BEGIN TRANSACTION READ ONLY;
 SELECT n, public.readonly_try(sql) AS answer FROM public.readonly_calls WHERE kind = 'admin' ORDER BY n;

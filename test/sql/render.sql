@@ -4,6 +4,9 @@
 -- must agree on every row, for every kind of caller, and the kept user
 -- objects must follow changes made in the same session.
 -- Project 9701 (ours), 9702 (where user 9703 is a member, not us).
+SET client_min_messages = warning;
+DROP ROLE IF EXISTS regress_render_writer, regress_render_plain, regress_render_admin;
+RESET client_min_messages;
 \set VERBOSITY terse
 SET event_definitions.user_id = '9701';
 CREATE ROLE regress_render_writer LOGIN IN ROLE event_definitions_writer;

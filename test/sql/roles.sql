@@ -1,6 +1,9 @@
 -- Project isolation and roles, under real login roles.
 -- Projects 9101 (Alpha) and 9102 (Beta); users 9111 alice (9101, writer),
 -- 9112 bob (9102, writer), 9113 carol (9101, reader only).
+SET client_min_messages = warning;
+DROP ROLE IF EXISTS regress_roles_alice, regress_roles_bob, regress_roles_carol, regress_roles_gw, regress_roles_admin;
+RESET client_min_messages;
 \set VERBOSITY terse
 
 -- error catcher usable from every login (created in public, dropped at the end)
@@ -54,6 +57,7 @@ INSERT INTO event_definitions_private.event_usage VALUES
 	(9101, 'a_signup', CURRENT_DATE, 3), (9102, 'b_secret_event', CURRENT_DATE, 5);
 
 -- ---------------------------------------------------------------- alice (writer of Alpha)
+SELECT current_user AS superuser_name \gset
 \c - regress_roles_alice
 \set VERBOSITY terse
 SELECT session_user, event_definitions_private.acting_user_id();
@@ -178,7 +182,7 @@ FROM event_definitions.update_event_definition(9102, '91020000-0000-4000-8000-00
 RESET event_definitions.user_id;
 
 -- ---------------------------------------------------------------- back as superuser
-\c - postgres
+\c - :superuser_name
 \set VERBOSITY terse
 -- Beta was not touched by alice or carol
 SELECT name, description, tags FROM event_definitions_private.event_definitions WHERE project_id = 9102 ORDER BY name;

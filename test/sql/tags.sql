@@ -3,7 +3,8 @@
 -- whitespace) and str.lower(), deduplicated, sorted by code point; DRF
 -- CharField rules per tag; at most 100 tags of at most 255 characters.
 --
-\ir sql/include/try.psql
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/sql/include/try.psql
 CREATE FUNCTION pg_temp.tags_of(n text) RETURNS text[] LANGUAGE sql AS $$
 	SELECT tags FROM event_definitions_private.event_definitions WHERE project_id = 4001 AND name = n
 $$;

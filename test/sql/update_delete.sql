@@ -2,7 +2,8 @@
 -- retrieve_event_definition, update_event_definition (PATCH, cases 41-46)
 -- and delete_event_definition (case 48)
 --
-\ir sql/include/try_masked.psql
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/sql/include/try_masked.psql
 CREATE FUNCTION pg_temp.counts() RETURNS text LANGUAGE sql AS $$
 	SELECT format('definitions=%s activity=%s',
 		(SELECT count(*) FROM event_definitions_private.event_definitions),

@@ -2,10 +2,18 @@
 -- to 1.1 and then 1.2, and find the data intact and each release's new
 -- behaviour in place; a fresh install of the default version has the same
 -- objects.
-CREATE DATABASE regress_upgrade;
+SET client_min_messages = warning;
+DROP DATABASE IF EXISTS regress_upgrade;
+DROP DATABASE IF EXISTS regress_fresh;
+DROP ROLE IF EXISTS regress_upgrade_member, regress_upgrade_admin;
+RESET client_min_messages;
+-- new databases like this one (UTF8, same locale), whatever template1 is
+SELECT current_database() AS origdb, datcollate AS db_collate, datctype AS db_ctype
+  FROM pg_database WHERE datname = current_database() \gset
+CREATE DATABASE regress_upgrade TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE :'db_collate' LC_CTYPE :'db_ctype';
 CREATE ROLE regress_upgrade_member LOGIN IN ROLE event_definitions_writer;
 CREATE ROLE regress_upgrade_admin IN ROLE event_definitions_admin;
-CREATE DATABASE regress_fresh;
+CREATE DATABASE regress_fresh TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE :'db_collate' LC_CTYPE :'db_ctype';
 \c regress_upgrade
 SET client_min_messages = warning;
 CREATE EXTENSION event_definitions VERSION '1.0';
@@ -52,18 +60,19 @@ SELECT project_id, count(*) FROM event_definitions.event_definitions GROUP BY 1 
 RESET ROLE;
 
 -- the same objects as a fresh install
-\ir sql/include/fingerprint.psql
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/sql/include/fingerprint.psql
 SELECT string_agg(kind || '=' || digest, ' ' ORDER BY kind) AS upgraded FROM fingerprint \gset
 
 \c regress_fresh
 SET client_min_messages = warning;
 CREATE EXTENSION event_definitions;
 SELECT extversion FROM pg_extension WHERE extname = 'event_definitions';
-\ir sql/include/fingerprint.psql
+\i :abs_srcdir/sql/include/fingerprint.psql
 SELECT string_agg(kind || '=' || digest, ' ' ORDER BY kind) = :'upgraded' AS same_objects_as_upgraded
 FROM fingerprint;
 
-\c regression
+\c :origdb
 DROP DATABASE regress_upgrade;
 DROP DATABASE regress_fresh;
 DROP ROLE regress_upgrade_member;

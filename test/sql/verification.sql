@@ -3,7 +3,8 @@
 -- verifying stamps verified_by/verified_at once, unverifying clears them,
 -- hiding clears verification, verifying unhides, never both at once.
 --
-\ir sql/include/try_masked.psql
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/sql/include/try_masked.psql
 CREATE FUNCTION pg_temp.counts() RETURNS text LANGUAGE sql AS $$
 	SELECT format('definitions=%s activity=%s',
 		(SELECT count(*) FROM event_definitions_private.event_definitions),
