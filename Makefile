@@ -56,6 +56,9 @@ $(JANSSON_A): $(JANSSON_SYSTEM_A)
 
 $(shlib): $(JANSSON_A)
 
+# PGXS tracks no header dependencies: every object depends on every header
+$(OBJS): $(wildcard src/*.h)
+
 # Fail the build when the module imports a json_* symbol that the server also
 # exports: such a call would silently land in PostgreSQL instead of jansson.
 all: symbols-check

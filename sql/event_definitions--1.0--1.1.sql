@@ -26,7 +26,7 @@ CREATE OR REPLACE FUNCTION event_definitions.list_event_definitions(
 	tags json DEFAULT NULL,
 	exclude_stale boolean DEFAULT false)
 RETURNS jsonb
-AS 'MODULE_PATHNAME', 'ed_list_event_definitions_v2'
+AS 'MODULE_PATHNAME', 'ed_list_event_definitions_1_1'
 LANGUAGE C STABLE;
 COMMENT ON FUNCTION event_definitions.list_event_definitions(bigint, integer, integer, text, text, text, boolean, json, text, json, boolean) IS
 	'GET /event_definitions/: one page {count, next, previous, count_is_capped, results} with PostHog''s filters and ordering';

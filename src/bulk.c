@@ -284,8 +284,10 @@ PushNotFound(JsonbParseState **state, pg_uuid_t *id)
  * activity entry for each.  The new tags, the log details and the answer
  * are computed here in between.
  */
-static Datum
-BulkUpdateTags(PG_FUNCTION_ARGS)
+PG_FUNCTION_INFO_V1(ed_bulk_update_tags);
+
+Datum
+ed_bulk_update_tags(PG_FUNCTION_ARGS)
 {
 	static EdPlan lock_plan = {
 		"SELECT d.id, d.name, d.tags FROM event_definitions_private.event_definitions d"
@@ -329,6 +331,7 @@ BulkUpdateTags(PG_FUNCTION_ARGS)
 	Datum	   *changed_ids;
 	Datum	   *changed_values;
 	JsonbParseState *state = NULL;
+	EdUserSwitch as_owner;
 	Datum		result;
 
 	SPI_connect();
@@ -354,9 +357,10 @@ BulkUpdateTags(PG_FUNCTION_ARGS)
 
 	user_id = ed_acting_user(&user_null);
 
-	/* lock and read the rows, in id order */
+	/* lock and read the rows, in id order, as the extension's owner */
 	values[0] = Int64GetDatum(project_id);
 	values[1] = ids;
+	ed_become_owner(&as_owner);
 	nrows = ed_exec(&lock_plan, values, NULL, false, 0);
 	locked = SPI_tuptable;
 
@@ -412,6 +416,7 @@ BulkUpdateTags(PG_FUNCTION_ARGS)
 		nulls[4] = user_null ? 'n' : ' ';
 		ed_exec(&write_plan, values, nulls, false, 0);
 	}
+	ed_restore_user(&as_owner);
 
 	/*
 	 * The answer: the rows found, in the order their ids first appear in
@@ -478,8 +483,10 @@ PushFieldChange(JsonbParseState **state, const char *field, JsonbValue *before, 
  * the answer are computed here.  The logged fields that
  * verification can change are verified and hidden.
  */
-static Datum
-BulkUpdateVerified(PG_FUNCTION_ARGS)
+PG_FUNCTION_INFO_V1(ed_bulk_update_verified);
+
+Datum
+ed_bulk_update_verified(PG_FUNCTION_ARGS)
 {
 	static EdPlan lock_plan = {
 		"SELECT d.id, d.name, d.verified, d.hidden FROM event_definitions_private.event_definitions d"
@@ -527,6 +534,7 @@ BulkUpdateVerified(PG_FUNCTION_ARGS)
 	JsonbParseState *state = NULL;
 	JsonbValue	jv_before,
 				jv_after;
+	EdUserSwitch as_owner;
 	Datum		result;
 
 	SPI_connect();
@@ -540,9 +548,10 @@ BulkUpdateVerified(PG_FUNCTION_ARGS)
 
 	user_id = ed_acting_user(&user_null);
 
-	/* lock and read the rows, in id order */
+	/* lock and read the rows, in id order, as the extension's owner */
 	values[0] = Int64GetDatum(project_id);
 	values[1] = ids;
+	ed_become_owner(&as_owner);
 	nrows = ed_exec(&lock_plan, values, NULL, false, 0);
 	locked = SPI_tuptable;
 
@@ -609,6 +618,7 @@ BulkUpdateVerified(PG_FUNCTION_ARGS)
 		values[4] = PointerGetDatum(construct_array(details, nchanged, JSONBOID, -1, false, TYPALIGN_INT));
 		ed_exec(&write_plan, values, nulls, false, 0);
 	}
+	ed_restore_user(&as_owner);
 
 	/* the answer: ids found, then ids not found, each once, in request order */
 	state = NULL;
@@ -645,28 +655,4 @@ BulkUpdateVerified(PG_FUNCTION_ARGS)
 	result = ed_jsonb_result(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
 	SPI_finish();
 	PG_RETURN_DATUM(result);
-}
-
-PG_FUNCTION_INFO_V1(ed_bulk_update_tags);
-
-/*
- * bulk_update_tags(): entry point; writes to the extension's tables are allowed
- * while it runs (see ed_api_call).
- */
-Datum
-ed_bulk_update_tags(PG_FUNCTION_ARGS)
-{
-	return ed_api_call(fcinfo, BulkUpdateTags);
-}
-
-PG_FUNCTION_INFO_V1(ed_bulk_update_verified);
-
-/*
- * bulk_update_verified(): entry point; writes to the extension's tables are allowed
- * while it runs (see ed_api_call).
- */
-Datum
-ed_bulk_update_verified(PG_FUNCTION_ARGS)
-{
-	return ed_api_call(fcinfo, BulkUpdateVerified);
 }

@@ -11,6 +11,8 @@
 
 #include "lib/stringinfo.h"
 
+#include "nameset.h"
+
 #define ED_GENERATOR_VERSION "1.0.0"
 
 typedef struct CodegenProperty
@@ -37,14 +39,6 @@ typedef struct CodegenSchema
 	bool		has_datetime;
 } CodegenSchema;
 
-/* A growable hash set of identifiers, for the uniqueness rules; {0} is empty. */
-typedef struct NameSet
-{
-	int			n;				/* names in the set */
-	int			cap;			/* slots: 0 or a power of two */
-	char	  **names;			/* open addressing; NULL is a free slot */
-} NameSet;
-
 /*
  * The property types, in this order in each generator's table of type
  * names (CODEGEN_OTHER for a type this version does not know).
@@ -61,9 +55,6 @@ typedef enum CodegenType
 } CodegenType;
 
 extern CodegenType codegen_type(const char *type);
-extern bool nameset_contains(NameSet *set, const char *name);
-extern void nameset_add(NameSet *set, const char *name);
-extern char *nameset_unique(NameSet *set, const char *base, const char *sep);
 
 extern char *codegen_literal(const char *s);
 extern char **codegen_split_alnum(const char *s, int *nparts);

@@ -29,8 +29,10 @@ typedef struct DefinitionInput
 	bool		has_description;
 	char	   *description;	/* NULL for JSON null */
 	bool		has_tags;
-	char	  **tags;
+	char	  **tags;			/* normalized, sorted */
 	int			ntags;
+	char	  **tags_as_sent;	/* normalized, in the request's order */
+	int			ntags_as_sent;
 	bool		has_verified;
 	bool		verified;
 	bool		has_hidden;
@@ -85,6 +87,7 @@ ParseDefinitionBody(EdJson *body, bool creating, DefinitionInput *in)
 	{
 		in->has_tags = true;
 		in->tags = ed_normalize_tags(v, "tags", &in->ntags);
+		in->tags_as_sent = ed_tags_as_sent(v, &in->ntags_as_sent);
 	}
 
 	if ((v = ed_json_get(body, "verified")) != NULL)
@@ -133,7 +136,36 @@ ParseDefinitionBody(EdJson *body, bool creating, DefinitionInput *in)
 }
 
 /*
- * The owner must be a member of the project (so that every member sees it).
+ * The parameters of the create and update statements, in this order:
+ * a present flag and a value for each optional field, so that one binding
+ * serves both (ParamsFor).
+ */
+enum
+{
+	P_PROJECT = 0,
+	P_ID,						/* update: the definition */
+	P_NAME,						/* create: the name */
+	P_USER,						/* the acting user */
+	P_VERIFY,					/* 0 leave, 1 verify, 2 clear verification */
+	P_HAS_OWNER, P_OWNER,
+	P_HAS_DESCRIPTION, P_DESCRIPTION,
+	P_HAS_TAGS, P_TAGS, P_TAGS_AS_SENT,
+	P_HAS_HIDDEN, P_HIDDEN,
+	P_HAS_ENFORCEMENT, P_ENFORCEMENT,
+	P_HAS_PROMOTED, P_PROMOTED,
+	P_HAS_DEFAULT_COLUMNS, P_DEFAULT_COLUMNS,
+	P_COUNT
+};
+
+#define DEFINITION_PARAM_TYPES \
+	{INT8OID, UUIDOID, TEXTOID, INT4OID, INT4OID, BOOLOID, INT4OID, BOOLOID, TEXTOID, \
+	 BOOLOID, TEXTARRAYOID, TEXTARRAYOID, BOOLOID, BOOLOID, BOOLOID, TEXTOID, \
+	 BOOLOID, TEXTOID, BOOLOID, TEXTARRAYOID}
+
+/*
+ * The owner must be a member of the project (so that every member sees
+ * it).  Called as the extension's owner, once the project is known to be
+ * the caller's.
  */
 static void
 CheckOwner(DefinitionInput *in, int64 project_id)
@@ -151,6 +183,55 @@ CheckOwner(DefinitionInput *in, int64 project_id)
 	values[1] = Int32GetDatum(in->owner);
 	if (ed_exec(&plan, values, NULL, false, 1) == 0)
 		ed_field_error("owner", psprintf("Invalid pk \"%d\" - object does not exist.", in->owner));
+}
+
+/*
+ * Bind a validated body to the statement parameters (see the enum above).
+ */
+static void
+ParamsFor(DefinitionInput *in, int64 project_id, Datum id, Datum *values, char *nulls)
+{
+	bool		user_null;
+
+	memset(nulls, ' ', P_COUNT);
+	memset(values, 0, sizeof(Datum) * P_COUNT);
+	values[P_PROJECT] = Int64GetDatum(project_id);
+	values[P_ID] = id;
+	nulls[P_ID] = id ? ' ' : 'n';
+	values[P_NAME] = in->name ? CStringGetTextDatum(in->name) : (Datum) 0;
+	nulls[P_NAME] = in->name ? ' ' : 'n';
+	values[P_USER] = Int32GetDatum(ed_acting_user(&user_null));
+	nulls[P_USER] = user_null ? 'n' : ' ';
+
+	/* hiding clears verification; verifying (validated apart from hiding) stamps it */
+	if (in->has_hidden && !in->hidden_null && in->hidden)
+		values[P_VERIFY] = Int32GetDatum(2);
+	else if (in->has_verified)
+		values[P_VERIFY] = Int32GetDatum(in->verified ? 1 : 2);
+	else
+		values[P_VERIFY] = Int32GetDatum(0);
+
+	values[P_HAS_OWNER] = BoolGetDatum(in->has_owner);
+	values[P_OWNER] = Int32GetDatum(in->owner);
+	nulls[P_OWNER] = (in->has_owner && !in->owner_null) ? ' ' : 'n';
+	values[P_HAS_DESCRIPTION] = BoolGetDatum(in->has_description);
+	values[P_DESCRIPTION] = in->description ? CStringGetTextDatum(in->description) : (Datum) 0;
+	nulls[P_DESCRIPTION] = in->description ? ' ' : 'n';
+	values[P_HAS_TAGS] = BoolGetDatum(in->has_tags);
+	values[P_TAGS] = ed_text_array(in->tags, in->has_tags ? in->ntags : 0);
+	values[P_TAGS_AS_SENT] = ed_text_array(in->tags_as_sent, in->has_tags ? in->ntags_as_sent : 0);
+	values[P_HAS_HIDDEN] = BoolGetDatum(in->has_hidden);
+	values[P_HIDDEN] = BoolGetDatum(in->hidden);
+	nulls[P_HIDDEN] = in->hidden_null ? 'n' : ' ';
+	values[P_HAS_ENFORCEMENT] = BoolGetDatum(in->has_enforcement_mode);
+	values[P_ENFORCEMENT] = CStringGetTextDatum(in->has_enforcement_mode ? in->enforcement_mode : "allow");
+	values[P_HAS_PROMOTED] = BoolGetDatum(in->has_promoted);
+	values[P_PROMOTED] = in->promoted ? CStringGetTextDatum(in->promoted) : (Datum) 0;
+	nulls[P_PROMOTED] = in->promoted ? ' ' : 'n';
+	values[P_HAS_DEFAULT_COLUMNS] = BoolGetDatum(in->has_default_columns);
+	values[P_DEFAULT_COLUMNS] = in->default_columns ?
+		ed_text_array(in->default_columns, in->ndefault_columns) : (Datum) 0;
+	nulls[P_DEFAULT_COLUMNS] = in->default_columns ? ' ' : 'n';
 }
 
 /*
@@ -187,119 +268,62 @@ ed_definition_not_found(void)
 			 errdetail("Not found.")));
 }
 
-/*
- * The project_id argument, which every entry point requires.
- */
-int64
-ed_project_arg(FunctionCallInfo fcinfo)
-{
-	if (PG_ARGISNULL(0))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("project_id must not be null")));
-	return PG_GETARG_INT64(0);
-}
-
-/*
- * A uuid argument that must not be null (a null id finds nothing).
- */
-Datum
-ed_id_arg(FunctionCallInfo fcinfo, int argno)
-{
-	if (PG_ARGISNULL(argno))
-		ed_definition_not_found();
-	return PG_GETARG_DATUM(argno);
-}
-
-/*
- * A json body argument; SQL NULL reads as an empty object.
- */
-EdJson *
-ed_body_arg(FunctionCallInfo fcinfo, int argno, const char *what)
-{
-	if (PG_ARGISNULL(argno))
-		return ed_json_parse("{}", 2, what);
-	return ed_parse_body(PG_GETARG_TEXT_PP(argno), what);
-}
+PG_FUNCTION_INFO_V1(ed_create_event_definition);
 
 /*
  * create_event_definition(project_id, body): POST /event_definitions/.
+ * The project is checked against the caller's identity, then the row is
+ * written as the extension's owner, and the answer is rendered from the
+ * written row as the caller (whose users policy decides the nested users).
  */
-static Datum
-CreateEventDefinition(PG_FUNCTION_ARGS)
+Datum
+ed_create_event_definition(PG_FUNCTION_ARGS)
 {
 	static EdPlan plan = {
 		"WITH ins AS ("
 		" INSERT INTO event_definitions_private.event_definitions AS d"
 		"  (project_id, name, owner_id, description, tags, verified, verified_at, verified_by_id,"
 		"   hidden, enforcement_mode, promoted_property, default_columns, created_by_id, updated_by_id)"
-		" VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $6 THEN pg_catalog.now() END, CASE WHEN $6 THEN $7 END,"
-		"   $8, $9, $10, $11, $7, $7)"
+		" VALUES ($1, $3, CASE WHEN $6 THEN $7 END, CASE WHEN $8 THEN $9 ELSE '' END,"
+		"   CASE WHEN $10 THEN $11 ELSE '{}' END, $5 = 1, CASE WHEN $5 = 1 THEN now() END,"
+		"   CASE WHEN $5 = 1 THEN $4 END, CASE WHEN $5 = 1 THEN false WHEN $13 THEN $14 ELSE false END,"
+		"   CASE WHEN $15 THEN $16 ELSE 'allow' END, CASE WHEN $17 THEN $18 END,"
+		"   CASE WHEN $19 THEN $20 END, $4, $4)"
 		" ON CONFLICT (project_id, name) DO NOTHING"
-		" RETURNING d.id, d.name, event_definitions_private.snapshot(d) AS snap),"
+		" RETURNING d.*, event_definitions_private.snapshot(d) AS snap),"
 		" log AS ("
 		" INSERT INTO event_definitions_private.activity_log"
 		"  (project_id, scope, item_id, activity, user_id, detail)"
-		" SELECT $1, '" ED_SCOPE_DEFINITION "', ins.id::text, 'created', $7,"
-		"  pg_catalog.jsonb_build_object('name', ins.name, 'changes',"
+		" SELECT $1, '" ED_SCOPE_DEFINITION "', ins.id::text, 'created', $4,"
+		"  jsonb_build_object('name', ins.name, 'changes',"
 		"   event_definitions_private.changes(NULL, ins.snap, 'created', '" ED_SCOPE_DEFINITION "'))"
 		" FROM ins)"
-		" SELECT id FROM ins",
-		11, {INT8OID, TEXTOID, INT4OID, TEXTOID, TEXTARRAYOID, BOOLOID, INT4OID, BOOLOID,
-		TEXTOID, TEXTOID, TEXTARRAYOID}
+		" SELECT " ED_DEFINITION_COLUMNS " FROM ins d",
+		P_COUNT, DEFINITION_PARAM_TYPES
 	};
 	int64		project_id = ed_project_arg(fcinfo);
 	DefinitionInput in;
-	EdJson	   *body;
-	Datum		values[11];
-	char		nulls[11];
-	bool		user_null;
-	int			user;
-	bool		found;
+	Datum		values[P_COUNT];
+	char		nulls[P_COUNT];
+	EdUserSwitch as_owner;
+	int			written;
 	Datum		result;
 
 	SPI_connect();
 	/* the project first, as PostHog resolves it before reading the body */
 	ed_require_project(project_id);
-	body = ed_body_arg(fcinfo, 1, "event definition body");
-	ParseDefinitionBody(body, true, &in);
-	user = ed_acting_user(&user_null);
+	ParseDefinitionBody(ed_body_arg(fcinfo, 1, "event definition body"), true, &in);
+	ParamsFor(&in, project_id, (Datum) 0, values, nulls);
+
+	ed_become_owner(&as_owner);
 	CheckOwner(&in, project_id);
+	written = ed_exec(&plan, values, nulls, false, 0);
+	ed_restore_user(&as_owner);
 
-	memset(nulls, ' ', sizeof(nulls));
-	values[0] = Int64GetDatum(project_id);
-	values[1] = CStringGetTextDatum(in.name);
-	values[2] = Int32GetDatum(in.owner);
-	if (!in.has_owner || in.owner_null)
-		nulls[2] = 'n';
-	/* PostHog's enterprise row starts with an empty description */
-	values[3] = CStringGetTextDatum(in.has_description ? (in.description ? in.description : "") : "");
-	if (in.has_description && in.description == NULL)
-		nulls[3] = 'n';
-	values[4] = ed_text_array(in.tags, in.has_tags ? in.ntags : 0);
-	values[5] = BoolGetDatum(in.has_verified && in.verified);
-	values[6] = Int32GetDatum(user);
-	if (user_null)
-		nulls[6] = 'n';
-	/* verifying unhides; hiding (validated above) leaves verified false */
-	values[7] = BoolGetDatum(in.has_hidden && !in.hidden_null && in.hidden && !(in.has_verified && in.verified));
-	if (in.has_hidden && in.hidden_null)
-		nulls[7] = 'n';
-	values[8] = CStringGetTextDatum(in.has_enforcement_mode ? in.enforcement_mode : "allow");
-	values[9] = in.promoted ? CStringGetTextDatum(in.promoted) : (Datum) 0;
-	if (in.promoted == NULL)
-		nulls[9] = 'n';
-	values[10] = in.default_columns ? ed_text_array(in.default_columns, in.ndefault_columns) : (Datum) 0;
-	if (in.default_columns == NULL)
-		nulls[10] = 'n';
-
-	if (ed_exec(&plan, values, nulls, false, 0) == 0)
-		ed_field_error("name", psprintf("Event definition with name '%s' already exists", in.name));
-	values[0] = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &found);
-
-	result = ed_render_definition(project_id, values[0], false, &found);
-	if (!found)
-		elog(ERROR, "created event definition is not visible");
+	if (written == 0)
+		ed_field_error("name", psprintf("Event definition with name '%s' already exists",
+										ed_value_prefix(in.name)));
+	result = ed_definition_jsonb(SPI_tuptable->vals[0], SPI_tuptable->tupdesc);
 	SPI_finish();
 	ed_set_response_status("201");
 	PG_RETURN_DATUM(result);
@@ -326,132 +350,99 @@ ed_retrieve_event_definition(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(result);
 }
 
+PG_FUNCTION_INFO_V1(ed_update_event_definition);
+
 /*
  * update_event_definition(project_id, id, body): PATCH.  name is read-only;
  * verification follows PostHog: hiding clears verification, verifying
  * unhides and stamps verified_by/verified_at once, unverifying clears them.
+ * The activity log records the tags as the request sent them.
  */
-static Datum
-UpdateEventDefinition(PG_FUNCTION_ARGS)
+Datum
+ed_update_event_definition(PG_FUNCTION_ARGS)
 {
 	static EdPlan exists_plan = {
 		"SELECT 1 FROM event_definitions_private.event_definitions d"
-		" WHERE d.project_id = $1 AND d.id OPERATOR(pg_catalog.=) $2",
+		" WHERE d.project_id = $1 AND d.id = $2",
 		2, {INT8OID, UUIDOID}
 	};
 	static EdPlan plan = {
 		"WITH old AS ("
-		" SELECT d.project_id, d.id, event_definitions_private.snapshot(d) AS snap"
+		" SELECT d.project_id, d.id, d.tags, event_definitions_private.snapshot(d) AS snap"
 		" FROM event_definitions_private.event_definitions d"
 		" WHERE d.project_id = $1 AND d.id = $2 FOR UPDATE),"
 		" upd AS ("
 		" UPDATE event_definitions_private.event_definitions d SET"
-		"  owner_id = CASE WHEN $3 THEN $4 ELSE d.owner_id END,"
-		"  description = CASE WHEN $5 THEN $6 ELSE d.description END,"
-		"  tags = CASE WHEN $7 THEN $8 ELSE d.tags END,"
-		"  verified = CASE $9 WHEN 1 THEN true WHEN 2 THEN false ELSE d.verified END,"
-		"  verified_by_id = CASE $9 WHEN 1 THEN CASE WHEN d.verified THEN d.verified_by_id ELSE $10 END"
-		"   WHEN 2 THEN NULL ELSE d.verified_by_id END,"
-		"  verified_at = CASE $9 WHEN 1 THEN CASE WHEN d.verified THEN d.verified_at ELSE pg_catalog.now() END"
-		"   WHEN 2 THEN NULL ELSE d.verified_at END,"
-		"  hidden = CASE WHEN $11 THEN $12 WHEN $9 = 1 THEN false ELSE d.hidden END,"
-		"  enforcement_mode = CASE WHEN $13 THEN $14 ELSE d.enforcement_mode END,"
-		"  promoted_property = CASE WHEN $15 THEN $16 ELSE d.promoted_property END,"
-		"  default_columns = CASE WHEN $17 THEN $18 ELSE d.default_columns END,"
-		"  updated_by_id = $10,"
-		"  updated_at = pg_catalog.now()"
+		"  owner_id = CASE WHEN $6 THEN $7 ELSE d.owner_id END,"
+		"  description = CASE WHEN $8 THEN $9 ELSE d.description END,"
+		"  tags = CASE WHEN $10 THEN $11 ELSE d.tags END,"
+		"  verified = CASE WHEN $5 = 1 THEN true WHEN $5 = 2 THEN false ELSE d.verified END,"
+		"  verified_by_id = CASE WHEN $5 = 1 THEN CASE WHEN d.verified THEN d.verified_by_id ELSE $4 END"
+		"   WHEN $5 = 2 THEN NULL ELSE d.verified_by_id END,"
+		"  verified_at = CASE WHEN $5 = 1 THEN CASE WHEN d.verified THEN d.verified_at ELSE now() END"
+		"   WHEN $5 = 2 THEN NULL ELSE d.verified_at END,"
+		"  hidden = CASE WHEN $13 THEN $14 WHEN $5 = 1 THEN false ELSE d.hidden END,"
+		"  enforcement_mode = CASE WHEN $15 THEN $16 ELSE d.enforcement_mode END,"
+		"  promoted_property = CASE WHEN $17 THEN $18 ELSE d.promoted_property END,"
+		"  default_columns = CASE WHEN $19 THEN $20 ELSE d.default_columns END,"
+		"  updated_by_id = $4,"
+		"  updated_at = now()"
 		" FROM old WHERE d.project_id = old.project_id AND d.id = old.id"
-		" RETURNING d.id, d.name, old.snap AS before, event_definitions_private.snapshot(d) AS after),"
+		" RETURNING d.*, old.snap AS before,"
+		"  CASE WHEN d.tags IS DISTINCT FROM old.tags"
+		"   THEN jsonb_set(event_definitions_private.snapshot(d), '{tags}', to_jsonb($12))"
+		"   ELSE event_definitions_private.snapshot(d) END AS after),"
 		" log AS ("
 		" INSERT INTO event_definitions_private.activity_log"
 		"  (project_id, scope, item_id, activity, user_id, detail)"
-		" SELECT $1, '" ED_SCOPE_DEFINITION "', upd.id::text, 'changed', $10,"
-		"  pg_catalog.jsonb_build_object('name', upd.name, 'changes', c.changes)"
+		" SELECT $1, '" ED_SCOPE_DEFINITION "', upd.id::text, 'changed', $4,"
+		"  jsonb_build_object('name', upd.name, 'changes', c.changes)"
 		" FROM upd, LATERAL (SELECT event_definitions_private.changes(upd.before, upd.after,"
 		"  'changed', '" ED_SCOPE_DEFINITION "') AS changes) c"
-		" WHERE c.changes OPERATOR(pg_catalog.<>) '[]'::jsonb)"
-		" SELECT id FROM upd",
-		18, {INT8OID, UUIDOID, BOOLOID, INT4OID, BOOLOID, TEXTOID, BOOLOID, TEXTARRAYOID, INT4OID,
-			INT4OID, BOOLOID, BOOLOID, BOOLOID, TEXTOID, BOOLOID, TEXTOID, BOOLOID, TEXTARRAYOID}
+		" WHERE c.changes <> '[]'::jsonb)"
+		" SELECT " ED_DEFINITION_COLUMNS " FROM upd d",
+		P_COUNT, DEFINITION_PARAM_TYPES
 	};
 	int64		project_id = ed_project_arg(fcinfo);
 	Datum		id = ed_id_arg(fcinfo, 1);
 	DefinitionInput in;
-	EdJson	   *body;
-	Datum		values[18];
-	char		nulls[18];
-	bool		user_null;
-	int			user;
-	int			verify_action;
-	bool		found;
+	Datum		values[P_COUNT];
+	char		nulls[P_COUNT];
+	EdUserSwitch as_owner;
+	int			written;
 	Datum		result;
 
 	SPI_connect();
+	ed_require_project(project_id);
 	/* a missing definition is 404 whatever the body (DRF's get_object() comes first) */
 	values[0] = Int64GetDatum(project_id);
 	values[1] = id;
+	ed_become_owner(&as_owner);
 	if (ed_exec(&exists_plan, values, NULL, false, 1) == 0)
 		ed_definition_not_found();
-	body = ed_body_arg(fcinfo, 2, "event definition body");
-	ParseDefinitionBody(body, false, &in);
-	user = ed_acting_user(&user_null);
+	ed_restore_user(&as_owner);
+
+	ParseDefinitionBody(ed_body_arg(fcinfo, 2, "event definition body"), false, &in);
+	ParamsFor(&in, project_id, id, values, nulls);
+	ed_become_owner(&as_owner);
 	CheckOwner(&in, project_id);
+	written = ed_exec(&plan, values, nulls, false, 0);
+	ed_restore_user(&as_owner);
 
-	/* 0: leave verification alone, 1: verify, 2: clear verification */
-	if (in.has_hidden && !in.hidden_null && in.hidden)
-		verify_action = 2;
-	else if (in.has_verified)
-		verify_action = in.verified ? 1 : 2;
-	else
-		verify_action = 0;
-
-	memset(nulls, ' ', sizeof(nulls));
-	values[0] = Int64GetDatum(project_id);
-	values[1] = id;
-	values[2] = BoolGetDatum(in.has_owner);
-	values[3] = Int32GetDatum(in.owner);
-	if (in.owner_null || !in.has_owner)
-		nulls[3] = 'n';
-	values[4] = BoolGetDatum(in.has_description);
-	values[5] = in.description ? CStringGetTextDatum(in.description) : (Datum) 0;
-	if (in.description == NULL)
-		nulls[5] = 'n';
-	values[6] = BoolGetDatum(in.has_tags);
-	values[7] = ed_text_array(in.tags, in.has_tags ? in.ntags : 0);
-	values[8] = Int32GetDatum(verify_action);
-	values[9] = Int32GetDatum(user);
-	if (user_null)
-		nulls[9] = 'n';
-	values[10] = BoolGetDatum(in.has_hidden);
-	values[11] = BoolGetDatum(in.hidden);
-	if (in.hidden_null)
-		nulls[11] = 'n';
-	values[12] = BoolGetDatum(in.has_enforcement_mode);
-	values[13] = CStringGetTextDatum(in.has_enforcement_mode ? in.enforcement_mode : "allow");
-	values[14] = BoolGetDatum(in.has_promoted);
-	values[15] = in.promoted ? CStringGetTextDatum(in.promoted) : (Datum) 0;
-	if (in.promoted == NULL)
-		nulls[15] = 'n';
-	values[16] = BoolGetDatum(in.has_default_columns);
-	values[17] = in.default_columns ? ed_text_array(in.default_columns, in.ndefault_columns) : (Datum) 0;
-	if (in.default_columns == NULL)
-		nulls[17] = 'n';
-
-	if (ed_exec(&plan, values, nulls, false, 0) == 0)
+	if (written == 0)
 		ed_definition_not_found();
-
-	result = ed_render_definition(project_id, id, false, &found);
-	if (!found)
-		elog(ERROR, "updated event definition is not visible");
+	result = ed_definition_jsonb(SPI_tuptable->vals[0], SPI_tuptable->tupdesc);
 	SPI_finish();
 	PG_RETURN_DATUM(result);
 }
 
+PG_FUNCTION_INFO_V1(ed_delete_event_definition);
+
 /*
  * delete_event_definition(project_id, id): DELETE, logged with a snapshot.
  */
-static Datum
-DeleteEventDefinition(PG_FUNCTION_ARGS)
+Datum
+ed_delete_event_definition(PG_FUNCTION_ARGS)
 {
 	static EdPlan plan = {
 		"WITH del AS ("
@@ -461,58 +452,30 @@ DeleteEventDefinition(PG_FUNCTION_ARGS)
 		" log AS ("
 		" INSERT INTO event_definitions_private.activity_log"
 		"  (project_id, scope, item_id, activity, user_id, detail)"
-		" SELECT $1, '" ED_SCOPE_DEFINITION "', del.id::text, 'deleted', event_definitions_private.acting_user_id(),"
-		"  pg_catalog.jsonb_build_object('name', del.name, 'changes',"
+		" SELECT $1, '" ED_SCOPE_DEFINITION "', del.id::text, 'deleted', $3,"
+		"  jsonb_build_object('name', del.name, 'changes',"
 		"   event_definitions_private.changes(del.snap, NULL, 'deleted', '" ED_SCOPE_DEFINITION "'))"
 		" FROM del)"
 		" SELECT id FROM del",
-		2, {INT8OID, UUIDOID}
+		3, {INT8OID, UUIDOID, INT4OID}
 	};
 	int64		project_id = ed_project_arg(fcinfo);
-	Datum		values[2];
+	Datum		values[3];
+	char		nulls[3] = {' ', ' ', ' '};
+	bool		user_null;
+	EdUserSwitch as_owner;
 
 	values[0] = Int64GetDatum(project_id);
 	values[1] = ed_id_arg(fcinfo, 1);
 	SPI_connect();
-	if (ed_exec(&plan, values, NULL, false, 0) == 0)
+	ed_require_project(project_id);
+	values[2] = Int32GetDatum(ed_acting_user(&user_null));
+	nulls[2] = user_null ? 'n' : ' ';
+	ed_become_owner(&as_owner);
+	if (ed_exec(&plan, values, nulls, false, 0) == 0)
 		ed_definition_not_found();
+	ed_restore_user(&as_owner);
 	SPI_finish();
 	ed_set_response_status("204");
 	PG_RETURN_VOID();
-}
-
-PG_FUNCTION_INFO_V1(ed_create_event_definition);
-
-/*
- * create_event_definition(): entry point; writes to the extension's tables are allowed
- * while it runs (see ed_api_call).
- */
-Datum
-ed_create_event_definition(PG_FUNCTION_ARGS)
-{
-	return ed_api_call(fcinfo, CreateEventDefinition);
-}
-
-PG_FUNCTION_INFO_V1(ed_update_event_definition);
-
-/*
- * update_event_definition(): entry point; writes to the extension's tables are allowed
- * while it runs (see ed_api_call).
- */
-Datum
-ed_update_event_definition(PG_FUNCTION_ARGS)
-{
-	return ed_api_call(fcinfo, UpdateEventDefinition);
-}
-
-PG_FUNCTION_INFO_V1(ed_delete_event_definition);
-
-/*
- * delete_event_definition(): entry point; writes to the extension's tables are allowed
- * while it runs (see ed_api_call).
- */
-Datum
-ed_delete_event_definition(PG_FUNCTION_ARGS)
-{
-	return ed_api_call(fcinfo, DeleteEventDefinition);
 }

@@ -73,7 +73,10 @@ ConvertValue(json_t *value)
 				result->len = (int) n;
 				result->items = palloc(sizeof(EdJson *) * Max(n, 1));
 				for (i = 0; i < n; i++)
+				{
+					CHECK_FOR_INTERRUPTS();
 					result->items[i] = ConvertValue(json_array_get(value, i));
+				}
 				break;
 			}
 		case JSON_OBJECT:
@@ -89,6 +92,7 @@ ConvertValue(json_t *value)
 				result->keys = palloc(sizeof(char *) * Max(n, 1));
 				json_object_foreach(value, key, member)
 				{
+					CHECK_FOR_INTERRUPTS();
 					result->keys[i] = pstrdup(key);
 					result->items[i] = ConvertValue(member);
 					i++;
@@ -100,15 +104,57 @@ ConvertValue(json_t *value)
 }
 
 /*
- * Parse a request body.  Duplicate keys are rejected; a NUL escape inside a
- * string is rejected by jansson's default flags.
+ * An upper bound of the number of values in JSON text, without parsing it:
+ * one, plus one for every array or object and every separator outside
+ * strings.  Linear and allocation-free, so an oversized document is
+ * refused before jansson builds a tree of it.
+ */
+static size_t
+CountValues(const char *data, size_t len)
+{
+	size_t		n = 1;
+	size_t		i;
+	bool		in_string = false;
+
+	for (i = 0; i < len; i++)
+	{
+		char		c = data[i];
+
+		if (in_string)
+		{
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_string = false;
+		}
+		else if (c == '"')
+			in_string = true;
+		else if (c == ',' || c == '[' || c == '{')
+			n++;
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	return n;
+}
+
+/*
+ * Parse JSON text of at most max_values values.  Duplicate keys are
+ * rejected; a NUL escape inside a string is rejected by jansson's default
+ * flags.
  */
 EdJson *
-ed_json_parse(const char *data, size_t len, const char *what)
+ed_json_parse_limited(const char *data, size_t len, const char *what, int max_values)
 {
 	json_error_t error;
 	json_t	   *volatile root;
-	EdJson	   *result = NULL;
+	EdJson	   *volatile result = NULL;
+
+	if (CountValues(data, len) > (size_t) max_values)
+		ereport(ERROR,
+				(errcode(ERRCODE_ED_TOO_LARGE),
+				 errmsg("%s has too many JSON values", what),
+				 errdetail("At most %d values (array items, object members and scalars) are accepted.",
+						   max_values)));
 
 	root = json_loadb(data, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &error);
 	if (root == NULL)
@@ -128,6 +174,15 @@ ed_json_parse(const char *data, size_t len, const char *what)
 	PG_END_TRY();
 
 	return result;
+}
+
+/*
+ * Parse JSON text of at most ED_MAX_JSON_VALUES values.
+ */
+EdJson *
+ed_json_parse(const char *data, size_t len, const char *what)
+{
+	return ed_json_parse_limited(data, len, what, ED_MAX_JSON_VALUES);
 }
 
 /*

@@ -14,6 +14,16 @@
 
 #include "lib/stringinfo.h"
 
+/*
+ * Limits of every JSON argument: PostHog's Django accepts request bodies of
+ * up to 2.5 MB (DATA_UPLOAD_MAX_MEMORY_SIZE); a parsed tree costs some 150
+ * bytes per value, so the values are counted too.  Beyond either the call
+ * answers SQLSTATE PT413, which PostgREST answers with HTTP 413.
+ */
+#define ED_MAX_ARG_BYTES		2621440
+#define ED_MAX_JSON_VALUES		100000
+#define ERRCODE_ED_TOO_LARGE	MAKE_SQLSTATE('P','T','4','1','3')
+
 typedef enum EdJsonType
 {
 	EDJ_NULL,
@@ -37,8 +47,14 @@ typedef struct EdJson
 	char	  **keys;			/* EDJ_OBJECT keys, in document order */
 } EdJson;
 
-/* Parse JSON text; ERROR (22032) with jansson's position on invalid input. */
+/*
+ * Parse JSON text; ERROR (22032) with jansson's position on invalid input,
+ * PT413 beyond ED_MAX_JSON_VALUES values (ed_json_parse_limited: beyond
+ * max_values).
+ */
 extern EdJson *ed_json_parse(const char *data, size_t len, const char *what);
+extern EdJson *ed_json_parse_limited(const char *data, size_t len, const char *what,
+									 int max_values);
 
 /* Member of an object, or NULL when absent. */
 extern EdJson *ed_json_get(const EdJson *obj, const char *key);

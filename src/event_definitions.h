@@ -35,14 +35,14 @@ typedef struct EdPlan
 {
 	const char *sql;
 	int			nargs;
-	Oid			argtypes[20];
+	Oid			argtypes[24];
 	SPIPlanPtr	plan;
 } EdPlan;
 
 /* util.c */
 extern SPIPlanPtr ed_plan(EdPlan *p);
 extern int	ed_exec(EdPlan *p, Datum *values, const char *nulls, bool read_only, long count);
-extern int	ed_exec_latest(EdPlan *p, Datum *values, const char *nulls);
+extern int	ed_exec_latest(EdPlan *p, Datum *values, const char *nulls, bool *keep);
 extern Datum ed_copy_result(int row, int col, bool *isnull);
 extern void ed_require_project(int64 project_id);
 extern char *ed_uuid_text(pg_uuid_t *uuid);
@@ -50,7 +50,6 @@ extern pg_uuid_t *ed_parse_uuid(const char *s, bool *ok);
 extern Datum ed_text_array(char **items, int n);
 extern char *ed_query_string_escape(const char *s);
 extern void ed_set_response_status(const char *status);
-extern Datum ed_api_call(FunctionCallInfo fcinfo, PGFunction fn);
 
 /* request.c: validation of request bodies */
 extern EdJson *ed_parse_body(text *body, const char *what);
@@ -63,14 +62,36 @@ extern char **ed_field_string_list(EdJson *v, const char *attr, int max_items, i
 extern int32 ed_field_user_id(EdJson *v, const char *attr);
 extern const char *ed_python_type(const EdJson *v);
 extern char *ed_strip(const char *s);
+extern char *ed_value_prefix(const char *s);
 
 /* tags.c */
 extern char **ed_normalize_tags(EdJson *list, const char *attr, int *ntags);
+extern char **ed_tags_as_sent(EdJson *list, int *ntags);
 extern int	ed_sort_dedupe(char **items, int n);
 
 /* identity.c */
+
+/* What a call may do with a project (ed_project_access). */
+typedef enum EdAccess
+{
+	ED_ACCESS_NONE,				/* nothing: it answers like a missing project */
+	ED_ACCESS_MEMBER,			/* the acting user is a member: it exists */
+	ED_ACCESS_ALL				/* an admin: every project that exists */
+} EdAccess;
+
+/* The user and security context saved by ed_become_owner(). */
+typedef struct EdUserSwitch
+{
+	Oid			userid;
+	int			sec_context;
+} EdUserSwitch;
+
 extern uint64 ed_identity_generation(void);
 extern int32 ed_acting_user(bool *isnull);
+extern EdAccess ed_project_access(int64 project_id);
+extern Oid	ed_extension_owner(void);
+extern void ed_become_owner(EdUserSwitch *s);
+extern void ed_restore_user(EdUserSwitch *s);
 
 /* module.c */
 extern char *ed_base_url;

@@ -1,31 +1,41 @@
 /*-------------------------------------------------------------------------
  *
  * identity.c
- *	  Who is acting, and which projects and users that identity may see:
- *	  the functions the row-level security policies call.
+ *	  Who is acting, which projects and users that identity may see, and
+ *	  the extension owner's rights that writes run with.
  *
- * Policies call these once per (sub)query, so the answers are computed
- * once and kept for the session's login role and the two settings that name
- * the acting user.  They are computed again when either changes, and
- * whenever the users or project_members table changes (statement triggers
- * send a relcache invalidation, which reaches every backend at commit and
- * this one at once; an abort replays it) or a role or role membership
- * changes (syscache invalidation).
+ * The acting identity belongs to the principal whose rights a call uses:
+ * the session's login role, or, inside a SECURITY DEFINER function (or any
+ * other code running as another role, such as a maintenance command), the
+ * role it runs as.  So a function that lends its owner's privileges also
+ * lends its owner's projects, never the caller's.  A principal that is a
+ * superuser or a member of event_definitions_gateway or
+ * event_definitions_admin acts as the JWT claim user_id, else as the
+ * setting event_definitions.user_id; any other principal acts as the user
+ * whose login_role it is.
  *
- * Computing reads the membership tables past their policies, so only the
- * SECURITY DEFINER functions (acting_user_id, visible_projects, and
- * visible_users before 1.2) compute.  The functions the policies call since 1.2,
- * policy_projects and policy_users, run as the caller so that a policy
- * check costs no change of user and search_path; they answer from the kept
- * identity and have visible_projects() compute it when it is not current.
+ * The identity is computed once and kept for the principal and the two
+ * settings that name the acting user, in a memory context of its own.  It
+ * is computed again when either changes, and whenever the users or
+ * project_members table changes (statement triggers send a relcache
+ * invalidation, which reaches every backend at commit and this one at once;
+ * an abort replays it) or a role or role membership changes (syscache
+ * invalidation).  Computing reads the membership tables as the extension's
+ * owner (past their row-level security), in C, so the policy functions can
+ * run as the caller: a policy check costs no query and no change of user.
+ *
+ * Writes run as the extension's owner too (ed_become_owner), once the
+ * caller's identity has been checked against the project: the roles hold
+ * no write privilege on the tables at all.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
+#include "access/parallel.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
-#include "catalog/pg_proc.h"
+#include "catalog/pg_namespace.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "fmgr.h"
@@ -38,28 +48,31 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
-#include "utils/snapmgr.h"
 #include "utils/syscache.h"
 
-#include "definitions.h"
 #include "event_definitions.h"
 
-/* The acting identity, kept for the session until invalidated. */
+/* The acting identity of one principal, kept until invalidated. */
 typedef struct IdentityCache
 {
 	bool		valid;
-	Oid			users_relid;	/* relids whose changes invalidate the cache */
-	Oid			members_relid;
-	Oid			session_user;
-	char	   *claims;			/* request.jwt.claims, TopMemoryContext */
-	char	   *setting;		/* event_definitions.user_id, TopMemoryContext */
+	Oid			principal;		/* the role whose rights the calls use */
+	char	   *claims;			/* request.jwt.claims */
+	char	   *setting;		/* event_definitions.user_id */
 	bool		has_user;
 	int32		user_id;
-	ArrayType  *projects;		/* bigint[], TopMemoryContext */
-	ArrayType  *users;			/* integer[], TopMemoryContext */
+	int			nprojects;
+	int64	   *projects;		/* sorted, for ed_project_access() */
+	ArrayType  *projects_array; /* bigint[], what policy_projects() answers */
+	ArrayType  *users_array;	/* integer[], what policy_users() answers */
 } IdentityCache;
 
 static IdentityCache cache;
+static MemoryContext identity_cxt = NULL;
+
+/* relids whose changes invalidate the identity, known before any query */
+static Oid	users_relid = InvalidOid;
+static Oid	members_relid = InvalidOid;
 
 /* bumped by every invalidation; a computation overtaken by one is not kept */
 static uint64 invalidations = 0;
@@ -76,8 +89,8 @@ static bool callbacks_registered = false;
 static void
 IdentityRelcacheCallback(Datum arg, Oid relid)
 {
-	/* no catalog access in a callback: compare with the relids kept at computation */
-	if (!OidIsValid(relid) || relid == cache.users_relid || relid == cache.members_relid)
+	/* no catalog access in a callback: compare with the relids known */
+	if (!OidIsValid(relid) || relid == users_relid || relid == members_relid)
 	{
 		cache.valid = false;
 		invalidations++;
@@ -95,19 +108,66 @@ IdentitySyscacheCallback(Datum arg, int cacheid, uint32 hashvalue)
 }
 
 /*
- * Is the cached identity still the current one?
+ * The OID of the extension's private schema.
  */
-static bool
-CacheIsCurrent(const char *claims, const char *setting)
+static Oid
+PrivateSchema(void)
 {
-	return cache.valid &&
-		cache.session_user == GetSessionUserId() &&
-		strcmp(cache.claims, claims) == 0 &&
-		strcmp(cache.setting, setting) == 0;
+	return get_namespace_oid("event_definitions_private", false);
 }
 
 /*
- * Does the current role hold event_definitions_admin?
+ * The extension's owner: the owner of the schema its install script
+ * created.  It must be a superuser, so that it reads and writes every
+ * project's rows past their row-level security.
+ */
+Oid
+ed_extension_owner(void)
+{
+	HeapTuple	tuple;
+	Oid			owner;
+
+	tuple = SearchSysCache1(NAMESPACEOID, ObjectIdGetDatum(PrivateSchema()));
+	if (!HeapTupleIsValid(tuple))
+		elog(ERROR, "cache lookup failed for schema event_definitions_private");
+	owner = ((Form_pg_namespace) GETSTRUCT(tuple))->nspowner;
+	ReleaseSysCache(tuple);
+	if (!superuser_arg(owner))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("the owner of schema event_definitions_private must be a superuser"),
+				 errdetail("The extension's functions write and compute identities as that role.")));
+	return owner;
+}
+
+/*
+ * Run as the extension's owner until ed_restore_user(s): in a
+ * security-restricted operation, as PostgreSQL runs maintenance commands
+ * as a table's owner.  An ERROR restores the previous user by itself (the
+ * (sub)transaction's abort does).
+ */
+void
+ed_become_owner(EdUserSwitch *s)
+{
+	Oid			owner = ed_extension_owner();
+
+	GetUserIdAndSecContext(&s->userid, &s->sec_context);
+	SetUserIdAndSecContext(owner, s->sec_context | SECURITY_LOCAL_USERID_CHANGE |
+						   SECURITY_RESTRICTED_OPERATION);
+}
+
+/*
+ * Back to the user before ed_become_owner(s).
+ */
+void
+ed_restore_user(EdUserSwitch *s)
+{
+	SetUserIdAndSecContext(s->userid, s->sec_context);
+}
+
+/*
+ * Does the current role hold event_definitions_admin (and so see every
+ * project)?  Superusers do.
  */
 static bool
 IsAdmin(void)
@@ -118,14 +178,58 @@ IsAdmin(void)
 }
 
 /*
- * Is the session's login role a member of the named role?
+ * Is role a member of the named role?
  */
 static bool
-SessionIsMemberOf(const char *rolename)
+IsMemberOf(Oid role, const char *rolename)
 {
-	Oid			role = get_role_oid(rolename, true);
+	Oid			group = get_role_oid(rolename, true);
 
-	return OidIsValid(role) && is_member_of_role(GetSessionUserId(), role);
+	return OidIsValid(group) && is_member_of_role(role, group);
+}
+
+/*
+ * The role whose rights the current call uses: the login role, or the role
+ * a SECURITY DEFINER function (or another change of user) runs as.
+ */
+static Oid
+CurrentPrincipal(void)
+{
+	return InLocalUserIdChange() ? GetUserId() : GetSessionUserId();
+}
+
+/*
+ * An acting user id from its text: a canonical integer ("7", "-7"; not
+ * " 7", "+7", "07" or "7.0") that fits an integer column.
+ */
+static int32
+ParseUserId(const char *text)
+{
+	const char *p = text;
+	int64		value = 0;
+
+	if (*p == '-')
+		p++;
+	if (*p < '0' || *p > '9' || (p[0] == '0' && p[1] != '\0') || strlen(p) > 10)
+		goto invalid;
+	for (; *p; p++)
+	{
+		if (*p < '0' || *p > '9')
+			goto invalid;
+		value = value * 10 + (*p - '0');
+	}
+	if (text[0] == '-')
+		value = -value;
+	if (value < PG_INT32_MIN || value > PG_INT32_MAX)
+		goto invalid;
+	return (int32) value;
+
+invalid:
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 errmsg("invalid acting user id \"%s\"", ed_value_prefix(text)),
+			 errdetail("The JWT claim user_id and the setting event_definitions.user_id must be integers.")));
+	pg_unreachable();
 }
 
 /*
@@ -136,8 +240,6 @@ static int32
 ClaimedUser(const char *claims, const char *setting, bool *found)
 {
 	const char *text = NULL;
-	char	   *end;
-	long		value;
 
 	*found = false;
 	if (claims[0] != '\0')
@@ -156,119 +258,138 @@ ClaimedUser(const char *claims, const char *setting, bool *found)
 		text = setting;
 	if (text[0] == '\0')
 		return 0;
-
-	errno = 0;
-	value = strtol(text, &end, 10);
-	if (*end != '\0' || errno != 0 || value < PG_INT32_MIN || value > PG_INT32_MAX)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("invalid acting user id \"%s\"", text),
-				 errdetail("The JWT claim user_id and the setting event_definitions.user_id must be integers.")));
 	*found = true;
-	return (int32) value;
+	return ParseUserId(text);
 }
 
 /*
- * Compute the identity of this command: the acting user, the projects it
- * is a member of, and the users it shares a project with (itself included).
- * Runs as the functions' owner (SECURITY DEFINER), so it reads the
- * membership tables past their policies.
+ * The acting user of principal: the claim or setting for a superuser,
+ * gateway or admin, the user whose login_role it is for anybody else.
+ * Called as the extension's owner.
  */
-static void
-ComputeIdentity(const char *claims, const char *setting)
+static bool
+ActingUser(Oid principal, const char *claims, const char *setting, int32 *user_id, bool *keep)
 {
 	static EdPlan login_plan = {
-		"SELECT id FROM event_definitions_private.users WHERE login_role = $1", 1, {REGROLEOID}
+		"SELECT u.id FROM event_definitions_private.users u"
+		" WHERE u.login_role OPERATOR(pg_catalog.=) $1",
+		1, {REGROLEOID}
 	};
+	Datum		values[1];
+	bool		found;
+	bool		isnull;
+
+	if (superuser_arg(principal) || IsMemberOf(principal, "event_definitions_gateway") ||
+		IsMemberOf(principal, "event_definitions_admin"))
+	{
+		*user_id = ClaimedUser(claims, setting, &found);
+		return found;
+	}
+	values[0] = ObjectIdGetDatum(principal);
+	if (ed_exec_latest(&login_plan, values, NULL, keep) == 0)
+		return false;
+	*user_id = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	return true;
+}
+
+/*
+ * Compute the identity of principal into the cache: the acting user, the
+ * projects it is a member of, and the users it shares a project with
+ * (itself included).  The tables are read as the extension's owner.  The
+ * answers replace the old ones only once complete.
+ */
+static void
+ComputeIdentity(Oid principal, const char *claims, const char *setting)
+{
 	static EdPlan projects_plan = {
-		"SELECT COALESCE(pg_catalog.array_agg(project_id ORDER BY project_id), '{}')"
-		" FROM event_definitions_private.project_members WHERE user_id = $1",
+		"SELECT COALESCE(pg_catalog.array_agg(m.project_id ORDER BY m.project_id),"
+		" '{}'::pg_catalog.int8[]) FROM event_definitions_private.project_members m"
+		" WHERE m.user_id OPERATOR(pg_catalog.=) $1",
 		1, {INT4OID}
 	};
 	static EdPlan users_plan = {
-		"SELECT COALESCE(pg_catalog.array_agg(DISTINCT u), '{}') FROM ("
-		" SELECT user_id AS u FROM event_definitions_private.project_members WHERE project_id = ANY ($1)"
+		"SELECT COALESCE(pg_catalog.array_agg(DISTINCT s.u), '{}'::pg_catalog.int4[]) FROM ("
+		" SELECT m.user_id AS u FROM event_definitions_private.project_members m"
+		"  WHERE m.project_id OPERATOR(pg_catalog.=) ANY ($1)"
 		" UNION ALL SELECT $2 WHERE $2 IS NOT NULL) s",
 		2, {INT8ARRAYOID, INT4OID}
 	};
-	Oid			session = GetSessionUserId();
-	bool		has_user = false;
+	MemoryContext caller = CurrentMemoryContext;
+	MemoryContext cxt;
+	EdUserSwitch as_owner;
+	uint64		started = invalidations;
+	bool		keep = true;
+	bool		has_user;
 	int32		user_id = 0;
 	ArrayType  *projects;
 	ArrayType  *users;
 	Datum		values[2];
 	char		nulls[2];
 	bool		isnull;
-	MemoryContext old;
-	char	   *new_claims;
-	char	   *new_setting;
-	ArrayType  *new_projects;
-	ArrayType  *new_users;
-	Oid			schema;
-	uint64		started = invalidations;
+	Datum	   *elems;
+	int			i;
 
 	/* know the tables first, so that their invalidations during the queries count */
-	schema = get_namespace_oid("event_definitions_private", false);
-	cache.users_relid = get_relname_relid("users", schema);
-	cache.members_relid = get_relname_relid("project_members", schema);
+	users_relid = get_relname_relid("users", PrivateSchema());
+	members_relid = get_relname_relid("project_members", PrivateSchema());
 
 	SPI_connect();
-	if (superuser_arg(session) || SessionIsMemberOf("event_definitions_gateway") ||
-		SessionIsMemberOf("event_definitions_admin"))
-		user_id = ClaimedUser(claims, setting, &has_user);
-	else
-	{
-		values[0] = ObjectIdGetDatum(session);
-		if (ed_exec_latest(&login_plan, values, NULL) > 0)
-		{
-			user_id = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-			has_user = true;
-		}
-	}
-
-	values[0] = Int32GetDatum(user_id);
+	ed_become_owner(&as_owner);
+	has_user = ActingUser(principal, claims, setting, &user_id, &keep);
 	if (has_user)
 	{
-		ed_exec_latest(&projects_plan, values, NULL);
+		values[0] = Int32GetDatum(user_id);
+		ed_exec_latest(&projects_plan, values, NULL, &keep);
 		projects = DatumGetArrayTypeP(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 	}
 	else
 		projects = construct_empty_array(INT8OID);
-
 	values[0] = PointerGetDatum(projects);
 	values[1] = Int32GetDatum(user_id);
 	nulls[0] = ' ';
 	nulls[1] = has_user ? ' ' : 'n';
-	ed_exec_latest(&users_plan, values, nulls);
+	ed_exec_latest(&users_plan, values, nulls, &keep);
 	users = DatumGetArrayTypeP(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	ed_restore_user(&as_owner);
 
-	/* keep the answers for the rest of this command; replace the old ones last */
-	old = MemoryContextSwitchTo(TopMemoryContext);
-	new_claims = pstrdup(claims);
-	new_setting = pstrdup(setting);
-	new_projects = (ArrayType *) pg_detoast_datum_copy((struct varlena *) projects);
-	new_users = (ArrayType *) pg_detoast_datum_copy((struct varlena *) users);
-	MemoryContextSwitchTo(old);
-	if (cache.claims)
-		pfree(cache.claims);
-	if (cache.setting)
-		pfree(cache.setting);
-	if (cache.projects)
-		pfree(cache.projects);
-	if (cache.users)
-		pfree(cache.users);
-	cache.claims = new_claims;
-	cache.setting = new_setting;
-	cache.projects = new_projects;
-	cache.users = new_users;
+	/* the answers, in a context of their own that replaces the old one */
+	if (identity_cxt == NULL)
+		identity_cxt = AllocSetContextCreate(TopMemoryContext, "event_definitions identity",
+											 ALLOCSET_SMALL_SIZES);
+	cxt = AllocSetContextCreate(identity_cxt, "event_definitions identity answers",
+								ALLOCSET_SMALL_SIZES);
+	MemoryContextSwitchTo(cxt);
+	cache.claims = pstrdup(claims);
+	cache.setting = pstrdup(setting);
+	cache.projects_array = (ArrayType *) pg_detoast_datum_copy((struct varlena *) projects);
+	cache.users_array = (ArrayType *) pg_detoast_datum_copy((struct varlena *) users);
+	deconstruct_array(cache.projects_array, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE,
+					  &elems, NULL, &cache.nprojects);
+	cache.projects = palloc(sizeof(int64) * Max(cache.nprojects, 1));
+	for (i = 0; i < cache.nprojects; i++)
+		cache.projects[i] = DatumGetInt64(elems[i]);
+	MemoryContextSwitchTo(caller);
+	SPI_finish();
 
+	/* the previous answers go only now */
+	{
+		MemoryContext child = identity_cxt->firstchild;
+
+		while (child != NULL)
+		{
+			MemoryContext next = child->nextchild;
+
+			if (child != cxt)
+				MemoryContextDelete(child);
+			child = next;
+		}
+	}
+	cache.principal = principal;
 	cache.has_user = has_user;
 	cache.user_id = user_id;
 	generation++;
-	cache.session_user = session;
 	/* an invalidation that arrived meanwhile may not be reflected: use, don't keep */
-	cache.valid = (invalidations == started);
-	SPI_finish();
+	cache.valid = keep && invalidations == started;
 }
 
 /*
@@ -294,117 +415,104 @@ IdentitySettings(const char **claims, const char **setting)
 }
 
 /*
- * The identity of the current command, computed when needed.  Only the
- * SECURITY DEFINER functions may compute it: they run as the extension's
- * owner, who reads the membership tables past their policies.
+ * The identity of principal, computed when the kept one is not its
+ * current one.
+ */
+static IdentityCache *
+IdentityOf(Oid principal)
+{
+	const char *claims;
+	const char *setting;
+
+	IdentitySettings(&claims, &setting);
+	if (!cache.valid || cache.principal != principal ||
+		strcmp(cache.claims, claims) != 0 || strcmp(cache.setting, setting) != 0)
+	{
+		cache.valid = false;
+		ComputeIdentity(principal, claims, setting);
+	}
+	return &cache;
+}
+
+/*
+ * The identity of the current call.
  */
 static IdentityCache *
 CurrentIdentity(void)
 {
-	const char *claims;
-	const char *setting;
-
-	IdentitySettings(&claims, &setting);
-	if (!CacheIsCurrent(claims, setting))
-	{
-		cache.valid = false;
-		ComputeIdentity(claims, setting);
-	}
-	return &cache;
+	return IdentityOf(CurrentPrincipal());
 }
 
 /*
- * The identity of the current command for the functions that run as the
- * caller (the policy functions, which are not SECURITY DEFINER so that a
- * policy check costs no change of user and search_path): when the kept
- * identity is not current, visible_projects() computes it as the owner.
- */
-static IdentityCache *
-CallerIdentity(void)
-{
-	const char *claims;
-	const char *setting;
-
-	IdentitySettings(&claims, &setting);
-	if (!CacheIsCurrent(claims, setting))
-	{
-		/* found in the catalog directly: no privilege on the schema is needed */
-		Oid			schema = get_namespace_oid("event_definitions_private", false);
-		Oid			fn = GetSysCacheOid3(PROCNAMEARGSNSP, Anum_pg_proc_oid,
-										 CStringGetDatum("visible_projects"),
-										 PointerGetDatum(buildoidvector(NULL, 0)),
-										 ObjectIdGetDatum(schema));
-
-		if (!OidIsValid(fn))
-			elog(ERROR, "function event_definitions_private.visible_projects() does not exist");
-		(void) OidFunctionCall0(fn);
-	}
-	return &cache;
-}
-
-/*
- * A number that changes whenever the identity of the command is computed
- * again, and so whenever what it may see may have changed: answers that
- * depend on the policies (render.c's user objects) are kept under it.
+ * A number that changes whenever an identity is computed again, and so
+ * whenever what a caller may see may have changed: answers that depend on
+ * the policies (render.c's user objects) are kept under it.
  */
 uint64
 ed_identity_generation(void)
 {
-	CallerIdentity();
+	CurrentIdentity();
 	return generation;
 }
 
 /*
  * The acting user's id for the C entry points (what acting_user_id()
- * answers), from the kept identity without a query; *isnull when nobody.
+ * answers), from the kept identity; *isnull when nobody.
  */
 int32
 ed_acting_user(bool *isnull)
 {
-	IdentityCache *identity = CallerIdentity();
+	IdentityCache *identity = CurrentIdentity();
 
 	*isnull = !identity->has_user;
 	return identity->user_id;
 }
 
-PG_FUNCTION_INFO_V1(ed_acting_user_id);
+/*
+ * What the current call may do with a project: ED_ACCESS_ALL for an admin
+ * (or superuser), who sees every project that exists; ED_ACCESS_MEMBER
+ * when the acting user is a member (so the project exists); else
+ * ED_ACCESS_NONE.
+ */
+EdAccess
+ed_project_access(int64 project_id)
+{
+	IdentityCache *identity;
+	int			lo = 0,
+				hi;
+
+	if (IsAdmin())
+		return ED_ACCESS_ALL;
+	identity = CurrentIdentity();
+	hi = identity->nprojects - 1;
+	while (lo <= hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+
+		if (identity->projects[mid] == project_id)
+			return ED_ACCESS_MEMBER;
+		if (identity->projects[mid] < project_id)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return ED_ACCESS_NONE;
+}
+
+PG_FUNCTION_INFO_V1(ed_acting_user_id_1_3);
 
 /*
- * acting_user_id(): the JWT claim user_id, else the setting
- * event_definitions.user_id, for superuser, gateway and admin logins; the
- * user whose login_role is the login role otherwise; NULL for nobody.
+ * acting_user_id() (SQL version 1.3): the acting user of the current call,
+ * NULL for nobody.
  */
 Datum
-ed_acting_user_id(PG_FUNCTION_ARGS)
+ed_acting_user_id_1_3(PG_FUNCTION_ARGS)
 {
 	IdentityCache *identity = CurrentIdentity();
 
 	if (!identity->has_user)
 		PG_RETURN_NULL();
 	PG_RETURN_INT32(identity->user_id);
-}
-
-PG_FUNCTION_INFO_V1(ed_visible_projects);
-
-/*
- * visible_projects(): the projects the acting user is a member of.
- */
-Datum
-ed_visible_projects(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_ARRAYTYPE_P(DatumGetArrayTypePCopy(PointerGetDatum(CurrentIdentity()->projects)));
-}
-
-PG_FUNCTION_INFO_V1(ed_visible_users);
-
-/*
- * visible_users(): the acting user and the users it shares a project with
- * (SQL versions 1.0 and 1.1; dropped in 1.2, kept for their scripts).
- */
-Datum
-ed_visible_users(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_ARRAYTYPE_P(DatumGetArrayTypePCopy(PointerGetDatum(CurrentIdentity()->users)));
 }
 
 PG_FUNCTION_INFO_V1(ed_policy_projects);
@@ -418,7 +526,7 @@ ed_policy_projects(PG_FUNCTION_ARGS)
 {
 	if (IsAdmin())
 		PG_RETURN_NULL();
-	PG_RETURN_ARRAYTYPE_P(DatumGetArrayTypePCopy(PointerGetDatum(CallerIdentity()->projects)));
+	PG_RETURN_ARRAYTYPE_P(DatumGetArrayTypePCopy(PointerGetDatum(CurrentIdentity()->projects_array)));
 }
 
 PG_FUNCTION_INFO_V1(ed_policy_users);
@@ -432,15 +540,58 @@ ed_policy_users(PG_FUNCTION_ARGS)
 {
 	if (IsAdmin())
 		PG_RETURN_NULL();
-	PG_RETURN_ARRAYTYPE_P(DatumGetArrayTypePCopy(PointerGetDatum(CallerIdentity()->users)));
+	PG_RETURN_ARRAYTYPE_P(DatumGetArrayTypePCopy(PointerGetDatum(CurrentIdentity()->users_array)));
+}
+
+/*
+ * The entry points of SQL versions 1.0 to 1.2, kept for installations that
+ * have not run ALTER EXTENSION UPDATE: SECURITY DEFINER functions there,
+ * they act for the login role, as they always did.
+ */
+PG_FUNCTION_INFO_V1(ed_acting_user_id);
+
+/*
+ * acting_user_id() (SQL versions 1.0 to 1.2).
+ */
+Datum
+ed_acting_user_id(PG_FUNCTION_ARGS)
+{
+	IdentityCache *identity = IdentityOf(GetSessionUserId());
+
+	if (!identity->has_user)
+		PG_RETURN_NULL();
+	PG_RETURN_INT32(identity->user_id);
+}
+
+PG_FUNCTION_INFO_V1(ed_visible_projects);
+
+/*
+ * visible_projects() (SQL versions 1.0 to 1.2): the projects the login
+ * role's acting user is a member of.
+ */
+Datum
+ed_visible_projects(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_ARRAYTYPE_P(DatumGetArrayTypePCopy(PointerGetDatum(IdentityOf(GetSessionUserId())->projects_array)));
+}
+
+PG_FUNCTION_INFO_V1(ed_visible_users);
+
+/*
+ * visible_users() (SQL versions 1.0 and 1.1): the login role's acting user
+ * and the users it shares a project with.
+ */
+Datum
+ed_visible_users(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_ARRAYTYPE_P(DatumGetArrayTypePCopy(PointerGetDatum(IdentityOf(GetSessionUserId())->users_array)));
 }
 
 PG_FUNCTION_INFO_V1(ed_is_admin);
 
 /*
- * is_admin() (SQL versions 1.0 and 1.1; dropped in 1.2, kept for their
- * scripts): does the current role hold event_definitions_admin (and so
- * see every project)?
+ * is_admin() (SQL versions 1.0 and 1.1): does the current role hold
+ * event_definitions_admin?
  */
 Datum
 ed_is_admin(PG_FUNCTION_ARGS)

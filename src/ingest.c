@@ -17,7 +17,7 @@
 #include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "fmgr.h"
-#include "mb/pg_wchar.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
 #include "utils/jsonb.h"
@@ -164,8 +164,10 @@ ValueFitsType(JsonbValue *v, const char *type)
  * ingest_event(project_id, event, properties jsonb, timestamp) ->
  * {"accepted": bool, "violations": [{"property", "violation", ...}]}
  */
-static Datum
-IngestEvent(PG_FUNCTION_ARGS)
+PG_FUNCTION_INFO_V1(ed_ingest_event);
+
+Datum
+ed_ingest_event(PG_FUNCTION_ARGS)
 {
 	/* a definition first seen here is a write like any other: logged "created" */
 	static EdPlan upsert_plan = {
@@ -182,11 +184,11 @@ IngestEvent(PG_FUNCTION_ARGS)
 		"  CASE WHEN d.xmax OPERATOR(pg_catalog.=) 0 THEN event_definitions_private.snapshot(d) END AS snap)"
 		" INSERT INTO event_definitions_private.activity_log"
 		"  (project_id, scope, item_id, activity, user_id, detail)"
-		" SELECT $1, '" ED_SCOPE_DEFINITION "', up.id::text, 'created', event_definitions_private.acting_user_id(),"
+		" SELECT $1, '" ED_SCOPE_DEFINITION "', up.id::text, 'created', $4,"
 		"  pg_catalog.jsonb_build_object('name', up.name, 'changes',"
 		"   event_definitions_private.changes(NULL, up.snap, 'created', '" ED_SCOPE_DEFINITION "'))"
 		" FROM up WHERE up.inserted",
-		3, {INT8OID, TEXTOID, TIMESTAMPTZOID}
+		4, {INT8OID, TEXTOID, TIMESTAMPTZOID, INT4OID}
 	};
 	static EdPlan schema_plan = {
 		"SELECT d.enforcement_mode, p.name, p.property_type, p.is_required"
@@ -203,7 +205,10 @@ IngestEvent(PG_FUNCTION_ARGS)
 	Jsonb	   *properties = PG_ARGISNULL(2) ? NULL : PG_GETARG_JSONB_P(2);
 	TimestampTz ts = PG_ARGISNULL(3) ? GetCurrentTransactionStartTimestamp() : PG_GETARG_TIMESTAMPTZ(3);
 	text	   *event = PG_ARGISNULL(1) ? NULL : PG_GETARG_TEXT_PP(1);
-	Datum		values[3];
+	Datum		values[4];
+	char		nulls[4] = {' ', ' ', ' ', ' '};
+	bool		user_null;
+	EdUserSwitch as_owner;
 	JsonbParseState *state = NULL;
 	int			nviolations = 0;
 	bool		reject = false;
@@ -216,9 +221,10 @@ IngestEvent(PG_FUNCTION_ARGS)
 
 	if (event == NULL || VARSIZE_ANY_EXHDR(event) == 0)
 		ed_field_error("event", "This field may not be blank.");
-	if (VARSIZE_ANY_EXHDR(event) > ED_MAX_NAME_LENGTH * 4 ||
-		pg_mbstrlen_with_len(VARDATA_ANY(event), VARSIZE_ANY_EXHDR(event)) > ED_MAX_NAME_LENGTH)
+	if (ed_text_longer_than(event, ED_MAX_NAME_LENGTH))
 		ed_field_error("event", psprintf("Ensure this field has no more than %d characters.", ED_MAX_NAME_LENGTH));
+	if (properties != NULL)
+		ed_check_arg_size(VARSIZE_ANY_EXHDR(properties), "properties");
 	if (properties != NULL && !JB_ROOT_IS_OBJECT(properties))
 		ed_field_error("properties", "Expected a dictionary of items.");
 	if (TIMESTAMP_NOT_FINITE(ts) || timestamp2tm(ts, NULL, &tm, &fsec, NULL, NULL) != 0 ||
@@ -231,8 +237,12 @@ IngestEvent(PG_FUNCTION_ARGS)
 
 	SPI_connect();
 	ed_require_project(project_id);
-	ed_exec(&upsert_plan, values, NULL, false, 0);
+	values[3] = Int32GetDatum(ed_acting_user(&user_null));
+	nulls[3] = user_null ? 'n' : ' ';
+	ed_become_owner(&as_owner);
+	ed_exec(&upsert_plan, values, nulls, false, 0);
 	nrows = ed_exec(&schema_plan, values, NULL, false, 0);
+	ed_restore_user(&as_owner);
 	if (nrows == 0)
 		elog(ERROR, "ingested event definition is not visible");
 
@@ -251,6 +261,7 @@ IngestEvent(PG_FUNCTION_ARGS)
 		bool		isnull;
 		JsonbValue *value = NULL;
 
+		CHECK_FOR_INTERRUPTS();
 		reject = (strcmp(mode, "allow") != 0);
 		if (prop == NULL)
 			continue;
@@ -299,16 +310,4 @@ IngestEvent(PG_FUNCTION_ARGS)
 	result = ed_jsonb_result(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
 	SPI_finish();
 	PG_RETURN_DATUM(result);
-}
-
-PG_FUNCTION_INFO_V1(ed_ingest_event);
-
-/*
- * ingest_event(): entry point; writes to the extension's tables are allowed
- * while it runs (see ed_api_call).
- */
-Datum
-ed_ingest_event(PG_FUNCTION_ARGS)
-{
-	return ed_api_call(fcinfo, IngestEvent);
 }

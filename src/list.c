@@ -3,8 +3,10 @@
  * list.c
  *	  GET /event_definitions/: filters, ordering and the paginated page.
  *
- * The filters and the ordering are turned into one WHERE clause and one
- * ORDER BY from a fixed vocabulary; every value travels as a parameter.
+ * A request is read (ParseListRequest), turned into one WHERE clause and
+ * one ORDER BY from a fixed vocabulary with every value a parameter
+ * (AddFilters, AddOrdering), counted (CountDefinitions), and its page read
+ * and rendered (ListDefinitions).
  *
  *-------------------------------------------------------------------------
  */
@@ -18,7 +20,9 @@
 #include "common/jsonapi.h"
 #include "fmgr.h"
 #include "mb/pg_wchar.h"
+#include "miscadmin.h"
 #include "storage/bufmgr.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
@@ -28,13 +32,40 @@
 
 #include "definitions.h"
 #include "event_definitions.h"
+#include "nameset.h"
 #include "render.h"
 
 #define LIST_MAX_PARAMS 64
 /* the search terms, leaving room for every other parameter of the list */
 #define LIST_MAX_SEARCH_TERMS (LIST_MAX_PARAMS - 16)
+/* the largest page: above it, limit is clamped (one page stays one value) */
+#define LIST_MAX_LIMIT 10000
 
-/* The query being built: its WHERE clause and its parameters. */
+/* The SQL versions of list_event_definitions: each reads its arguments alike. */
+typedef enum ListVersion
+{
+	LIST_1_0,					/* exact counts */
+	LIST_1_1,					/* capped counts of large projects */
+	LIST_1_3					/* limit/offset clamped; json lists in either notation */
+} ListVersion;
+
+/* A request, as PostHog's query string would carry it. */
+typedef struct ListRequest
+{
+	int64		project_id;
+	int64		limit;
+	int64		offset;
+	char	   *search;
+	char	   *event_type;
+	char	   *ordering;
+	bool		exclude_hidden;
+	char	   *excluded_properties;
+	char	   *names;
+	char	   *tags;
+	bool		exclude_stale;
+} ListRequest;
+
+/* The query being built: its WHERE clause, ORDER BY and parameters. */
 typedef struct ListQuery
 {
 	StringInfoData where;
@@ -42,37 +73,29 @@ typedef struct ListQuery
 	int			nparams;
 	Oid			types[LIST_MAX_PARAMS];
 	Datum		values[LIST_MAX_PARAMS];
+	bool		narrowed;		/* a filter PostHog calls sparse */
+	bool		has_search;		/* a search that is not blank */
+	bool		explicit_order; /* an ordering field PostHog knows */
+	bool		has_name;		/* the ordering includes name */
 } ListQuery;
-
-/* The request's parameters as PostHog's query string would carry them. */
-typedef struct ListLinkParams
-{
-	const char *event_type;
-	bool		exclude_hidden;
-	bool		exclude_stale;
-	const char *excluded_properties;
-	int64		limit;
-	const char *names;
-	const char *ordering;
-	const char *search;
-	const char *tags;
-} ListLinkParams;
 
 /*
  * Kept plans of the list's queries, by query text.  A request's filters
  * and ordering choose among a small set of query shapes (every value is a
- * parameter), so a backend plans each shape once.
+ * parameter), so a backend plans each shape once.  Their texts live in a
+ * memory context of their own.
  */
 #define LIST_PLAN_SLOTS 64
 
 typedef struct ListPlanSlot
 {
-	char	   *sql;			/* in TopMemoryContext */
+	char	   *sql;
 	SPIPlanPtr	plan;
 } ListPlanSlot;
 
 static ListPlanSlot list_plans[LIST_PLAN_SLOTS];
 static int	list_plans_next = 0;
+static MemoryContext list_plans_cxt = NULL;
 
 /* list calls running in this backend (one may run inside another) */
 static int	list_depth = 0;
@@ -105,7 +128,10 @@ CachedListPlan(const char *sql, int nargs, Oid *argtypes)
 		elog(ERROR, "SPI_keepplan failed");
 
 	/* copy the text first, so that a failure leaves the slot as it was */
-	text = MemoryContextStrdup(TopMemoryContext, sql);
+	if (list_plans_cxt == NULL)
+		list_plans_cxt = AllocSetContextCreate(TopMemoryContext, "event_definitions list plans",
+											   ALLOCSET_SMALL_SIZES);
+	text = MemoryContextStrdup(list_plans_cxt, sql);
 	slot = &list_plans[list_plans_next];
 	list_plans_next = (list_plans_next + 1) % LIST_PLAN_SLOTS;
 	if (slot->sql != NULL)
@@ -129,29 +155,6 @@ AddParam(ListQuery *q, Oid type, Datum value)
 	q->types[q->nparams] = type;
 	q->values[q->nparams] = value;
 	return ++q->nparams;
-}
-
-/*
- * Names from a JSON list: strings as they are, numbers as their text,
- * anything else ignored.
- */
-static char **
-JsonNameList(EdJson *v, int *n)
-{
-	char	  **items = palloc(sizeof(char *) * Max(v->len, 1));
-	int			i;
-
-	*n = 0;
-	for (i = 0; i < v->len; i++)
-	{
-		EdJson	   *item = v->items[i];
-
-		if (item->type == EDJ_STRING)
-			items[(*n)++] = item->str;
-		else if (item->type == EDJ_INTEGER)
-			items[(*n)++] = psprintf(INT64_FORMAT, item->ival);
-	}
-	return items;
 }
 
 /*
@@ -190,13 +193,267 @@ SplitNonEmpty(const char *s, char sep, int *n)
 }
 
 /*
+ * A limit or offset as PostHog's list reads it: an integer (Python's int()
+ * takes surrounding whitespace and a sign), at least min_value, and beyond
+ * 2^63 - 1 clamped to it.
+ */
+static int64
+PagingNumber(const char *text, const char *attr, int64 min_value)
+{
+	char	   *s = ed_strip(text);
+	const char *p = s;
+	bool		negative = false;
+	int64		value = 0;
+	bool		clamped = false;
+
+	if (*p == '+' || *p == '-')
+		negative = (*p++ == '-');
+	if (*p == '\0')
+		ed_field_error(attr, "A valid integer is required.");
+	for (; *p; p++)
+	{
+		if (*p < '0' || *p > '9')
+			ed_field_error(attr, "A valid integer is required.");
+		if (value > (PG_INT64_MAX - (*p - '0')) / 10)
+			clamped = true;
+		else if (!clamped)
+			value = value * 10 + (*p - '0');
+	}
+	if (clamped)
+		value = PG_INT64_MAX;
+	if (negative && value > 0)
+		value = -value;
+	if (value < min_value)
+		ed_field_error(attr, psprintf("Ensure this value is greater than or equal to " INT64_FORMAT ".",
+									  min_value));
+	return value;
+}
+
+/*
+ * Read the arguments of list_event_definitions(project_id, limit, offset,
+ * search, event_type, ordering, exclude_hidden, excluded_properties, names,
+ * tags, exclude_stale).
+ */
+static void
+ParseListRequest(FunctionCallInfo fcinfo, ListVersion version, ListRequest *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->project_id = ed_project_arg(fcinfo);
+	if (version == LIST_1_3)
+	{
+		char	   *limit = ed_text_arg(fcinfo, 1, "limit");
+		char	   *offset = ed_text_arg(fcinfo, 2, "offset");
+
+		r->limit = limit ? PagingNumber(limit, "limit", 1) : 100;
+		r->offset = offset ? PagingNumber(offset, "offset", 0) : 0;
+		r->limit = Min(r->limit, LIST_MAX_LIMIT);
+	}
+	else
+	{
+		r->limit = PG_ARGISNULL(1) ? 100 : PG_GETARG_INT32(1);
+		r->offset = PG_ARGISNULL(2) ? 0 : PG_GETARG_INT32(2);
+		if (r->limit < 1)
+			ed_field_error("limit", "Ensure this value is greater than or equal to 1.");
+		if (r->offset < 0)
+			ed_field_error("offset", "Ensure this value is greater than or equal to 0.");
+		r->limit = Min(r->limit, LIST_MAX_LIMIT);
+	}
+	r->search = ed_text_arg(fcinfo, 3, "search");
+	r->event_type = ed_text_arg(fcinfo, 4, "event_type");
+	r->ordering = ed_text_arg(fcinfo, 5, "ordering");
+	r->exclude_hidden = PG_ARGISNULL(6) ? false : PG_GETARG_BOOL(6);
+	r->excluded_properties = ed_text_arg(fcinfo, 7, "excluded_properties");
+	r->names = ed_text_arg(fcinfo, 8, "names");
+	r->tags = ed_text_arg(fcinfo, 9, "tags");
+	r->exclude_stale = PG_ARGISNULL(10) ? false : PG_GETARG_BOOL(10);
+}
+
+/*
+ * Is s valid JSON text?
+ */
+static bool
+IsJson(const char *s, int len)
+{
+	JsonLexContext *lex = makeJsonLexContextCstringLen((char *) s, len, GetDatabaseEncoding(), false);
+
+	return pg_parse_json(lex, &nullSemAction) == JSON_SUCCESS;
+}
+
+/*
+ * A list argument (tags, excluded_properties) as its items: JSON text, as
+ * PostHog's query string carries it (["a","b"]); the same JSON inside a
+ * JSON string, as PostgREST 12 passes a query-string value to a json
+ * argument; or an array literal ({a,b}), as postgrest-js writes an array
+ * in a query string.  *arg becomes the query-string form (the JSON
+ * string unwrapped).  Valid JSON that is not a list is ignored (PostHog
+ * ignores it), or an error when strict; anything else is invalid JSON.
+ * Strings are items; numbers too, as their text, when numbers_too.
+ */
+static char **
+ListArgument(char **arg, const char *attr, bool numbers_too, bool strict, int *n)
+{
+	EdJson	   *v;
+	char	  **items;
+	int			i;
+
+	*n = 0;
+	if ((*arg)[0] == '{' && !IsJson(*arg, strlen(*arg)))
+	{
+		Datum	   *elems;
+		bool	   *nulls;
+		int			nelems;
+
+		deconstruct_array(DatumGetArrayTypeP(DirectFunctionCall3(array_in, CStringGetDatum(*arg),
+																 ObjectIdGetDatum(TEXTOID),
+																 Int32GetDatum(-1))),
+						  TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &nelems);
+		items = palloc(sizeof(char *) * Max(nelems, 1));
+		for (i = 0; i < nelems; i++)
+			if (!nulls[i])
+				items[(*n)++] = TextDatumGetCString(elems[i]);
+		return items;
+	}
+	v = ed_json_parse(*arg, strlen(*arg), attr);
+	if (v->type == EDJ_STRING && (v->str[0] == '{' || IsJson(v->str, v->len)))
+	{
+		*arg = v->str;
+		return ListArgument(arg, attr, numbers_too, strict, n);
+	}
+	if (v->type != EDJ_ARRAY)
+	{
+		if (strict)
+			ed_field_error(attr, psprintf("Expected a list of items but got type \"%s\".", ed_python_type(v)));
+		return NULL;
+	}
+	items = palloc(sizeof(char *) * Max(v->len, 1));
+	for (i = 0; i < v->len; i++)
+	{
+		EdJson	   *item = v->items[i];
+
+		CHECK_FOR_INTERRUPTS();
+		if (item->type == EDJ_STRING)
+			items[(*n)++] = item->str;
+		else if (numbers_too && item->type == EDJ_INTEGER)
+			items[(*n)++] = psprintf(INT64_FORMAT, item->ival);
+	}
+	return items;
+}
+
+/*
+ * A search term as an ILIKE pattern matching it anywhere, its own % _ and
+ * \ taken literally.
+ */
+static char *
+ContainsPattern(const char *term)
+{
+	StringInfoData buf;
+	const char *p;
+
+	initStringInfo(&buf);
+	appendStringInfoChar(&buf, '%');
+	for (p = term; *p; p++)
+	{
+		if (*p == '%' || *p == '_' || *p == '\\')
+			appendStringInfoChar(&buf, '\\');
+		appendStringInfoChar(&buf, *p);
+	}
+	appendStringInfoChar(&buf, '%');
+	return buf.data;
+}
+
+/*
+ * search: every space-separated term, case-insensitively, anywhere.
+ */
+static void
+AddSearch(ListQuery *q, ListRequest *r)
+{
+	char	  **terms;
+	int			n,
+				i;
+
+	if (r->search == NULL)
+		return;
+	terms = SplitNonEmpty(r->search, ' ', &n);
+	if (n > LIST_MAX_SEARCH_TERMS)
+		ed_field_error("search", psprintf("Ensure this search has no more than %d terms.", LIST_MAX_SEARCH_TERMS));
+	for (i = 0; i < n; i++)
+		appendStringInfo(&q->where,
+						 " AND d.name COLLATE pg_catalog.\"default\" OPERATOR(pg_catalog.~~*) $%d::pg_catalog.text",
+						 AddParam(q, TEXTOID, CStringGetTextDatum(ContainsPattern(terms[i]))));
+	q->has_search = ed_strip(r->search)[0] != '\0';
+	q->narrowed |= q->has_search;
+}
+
+/*
+ * The other filters: event_type, exclude_hidden, excluded_properties,
+ * names, tags, exclude_stale.
+ */
+static void
+AddFilters(ListQuery *q, ListRequest *r)
+{
+	char	  **items;
+	int			n;
+
+	if (r->event_type && strcmp(r->event_type, "event") != 0)
+	{
+		if (strcmp(r->event_type, "event_custom") == 0)
+			appendStringInfoString(&q->where, " AND NOT pg_catalog.starts_with(d.name, '$')");
+		else if (strcmp(r->event_type, "event_posthog") == 0)
+		{
+			appendStringInfoString(&q->where, " AND pg_catalog.starts_with(d.name, '$')");
+			q->narrowed = true;
+		}
+		else if (strcmp(r->event_type, "all") != 0 && strcmp(r->event_type, "action_event") != 0)
+			ed_field_error("event_type", "Not a valid event type. Use one of: event, event_custom, event_posthog.");
+	}
+
+	if (r->exclude_hidden)
+		appendStringInfoString(&q->where, " AND d.hidden IS NOT TRUE");
+
+	if (r->excluded_properties)
+	{
+		items = ListArgument(&r->excluded_properties, "excluded_properties", true, true, &n);
+		if (n > 0)
+			appendStringInfo(&q->where,
+							 " AND NOT (d.name OPERATOR(pg_catalog.=) ANY ($%d::pg_catalog.text[]))",
+							 AddParam(q, TEXTARRAYOID, ed_text_array(items, n)));
+	}
+
+	if (r->names)
+	{
+		items = SplitNonEmpty(r->names, ',', &n);
+		n = ed_sort_dedupe(items, n);
+		q->narrowed |= (n > 0);
+		if (n > 0)
+			appendStringInfo(&q->where, " AND d.name OPERATOR(pg_catalog.=) ANY ($%d::pg_catalog.text[])",
+							 AddParam(q, TEXTARRAYOID, ed_text_array(items, n)));
+	}
+
+	/* tags: rows carrying any of the listed tags; a non-list is ignored */
+	if (r->tags)
+	{
+		items = ListArgument(&r->tags, "tags", false, false, &n);
+		q->narrowed |= (n > 0);
+		if (n > 0)
+			appendStringInfo(&q->where, " AND d.tags OPERATOR(pg_catalog.&&) $%d::pg_catalog.text[]",
+							 AddParam(q, TEXTARRAYOID, ed_text_array(items, n)));
+	}
+
+	if (r->exclude_stale)
+	{
+		q->narrowed = true;
+		appendStringInfoString(&q->where,
+							   " AND (d.last_seen_at IS NULL OR d.last_seen_at OPERATOR(pg_catalog.>)"
+							   " (pg_catalog.now() OPERATOR(pg_catalog.-) '30 days'::pg_catalog.interval))");
+	}
+}
+
+/*
  * Append one ordering item; returns false for a field PostHog ignores.
  */
 static bool
-AppendOrdering(StringInfo order, const char *item, bool *has_name)
+AppendOrdering(StringInfo order, const char *field, bool desc, bool *has_name)
 {
-	bool		desc = (item[0] == '-');
-	const char *field = desc ? item + 1 : item;
 	const char *expr;
 
 	if (strcmp(field, "name") == 0)
@@ -212,12 +469,56 @@ AppendOrdering(StringInfo order, const char *item, bool *has_name)
 	else if (strcmp(field, "created_at") == 0)
 		expr = "d.created_at";
 	else if (strcmp(field, "created_at::date") == 0)
-		expr = "(pg_catalog.timezone('UTC', d.created_at))::date";
+		expr = "(pg_catalog.timezone('UTC', d.created_at))::pg_catalog.date";
 	else
 		return false;
 	appendStringInfo(order, "%s%s %s", order->len ? ", " : "", expr,
 					 desc ? "DESC NULLS LAST" : "ASC NULLS FIRST");
 	return true;
+}
+
+/*
+ * ordering: known fields in request order, each once, then name as
+ * tiebreaker; without one, PostHog's default (shorter names first under a
+ * search; by name for a project above 100,000 definitions).
+ */
+static void
+AddOrdering(ListQuery *q, ListRequest *r, bool by_name_default)
+{
+	if (r->ordering)
+	{
+		NameSet		seen = {0};
+		char	  **items;
+		int			n,
+					i;
+
+		items = SplitNonEmpty(r->ordering, ',', &n);
+		for (i = 0; i < n; i++)
+		{
+			char	   *item = ed_strip(items[i]);
+			bool		desc = item[0] == '-';
+			const char *field = desc ? item + 1 : item;
+
+			CHECK_FOR_INTERRUPTS();
+			/* a field already ordered by adds nothing */
+			if (nameset_contains(&seen, field))
+				continue;
+			nameset_add(&seen, field);
+			if (AppendOrdering(&q->order, field, desc, &q->has_name))
+				q->explicit_order = true;
+		}
+	}
+	if (!q->explicit_order)
+	{
+		if (q->has_search)
+			appendStringInfoString(&q->order, "pg_catalog.char_length(d.name) ASC, ");
+		if (by_name_default)
+			appendStringInfoString(&q->order, "d.name ASC");
+		else
+			appendStringInfoString(&q->order, "d.last_seen_date DESC NULLS LAST, d.name ASC");
+	}
+	else if (!q->has_name)
+		appendStringInfoString(&q->order, ", d.name ASC");
 }
 
 /*
@@ -235,31 +536,31 @@ AppendLinkParam(StringInfo buf, const char *key, const char *value)
  * behind event_definitions.base_url when that is set.
  */
 static char *
-BuildLink(ListLinkParams *p, int64 project_id, int64 offset)
+BuildLink(ListRequest *r, int64 offset)
 {
 	StringInfoData qs;
 	StringInfoData url;
 
 	initStringInfo(&qs);
-	if (p->event_type)
-		AppendLinkParam(&qs, "event_type", p->event_type);
-	if (p->exclude_hidden)
+	if (r->event_type && strcmp(r->event_type, "event") != 0)
+		AppendLinkParam(&qs, "event_type", r->event_type);
+	if (r->exclude_hidden)
 		AppendLinkParam(&qs, "exclude_hidden", "true");
-	if (p->exclude_stale)
+	if (r->exclude_stale)
 		AppendLinkParam(&qs, "exclude_stale", "true");
-	if (p->excluded_properties)
-		AppendLinkParam(&qs, "excluded_properties", p->excluded_properties);
-	AppendLinkParam(&qs, "limit", psprintf(INT64_FORMAT, p->limit));
-	if (p->names)
-		AppendLinkParam(&qs, "names", p->names);
+	if (r->excluded_properties)
+		AppendLinkParam(&qs, "excluded_properties", r->excluded_properties);
+	AppendLinkParam(&qs, "limit", psprintf(INT64_FORMAT, r->limit));
+	if (r->names)
+		AppendLinkParam(&qs, "names", r->names);
 	if (offset >= 0)
 		AppendLinkParam(&qs, "offset", psprintf(INT64_FORMAT, offset));
-	if (p->ordering)
-		AppendLinkParam(&qs, "ordering", p->ordering);
-	if (p->search)
-		AppendLinkParam(&qs, "search", p->search);
-	if (p->tags)
-		AppendLinkParam(&qs, "tags", p->tags);
+	if (r->ordering)
+		AppendLinkParam(&qs, "ordering", r->ordering);
+	if (r->search)
+		AppendLinkParam(&qs, "search", r->search);
+	if (r->tags)
+		AppendLinkParam(&qs, "tags", r->tags);
 
 	initStringInfo(&url);
 	if (ed_base_url && ed_base_url[0])
@@ -269,43 +570,13 @@ BuildLink(ListLinkParams *p, int64 project_id, int64 offset)
 		if (mark)
 		{
 			appendBinaryStringInfo(&url, ed_base_url, mark - ed_base_url);
-			appendStringInfo(&url, INT64_FORMAT "%s", project_id, mark + strlen("{project_id}"));
+			appendStringInfo(&url, INT64_FORMAT "%s", r->project_id, mark + strlen("{project_id}"));
 		}
 		else
 			appendStringInfoString(&url, ed_base_url);
 	}
 	appendBinaryStringInfo(&url, qs.data, qs.len);
 	return url.data;
-}
-
-/*
- * Text of an optional text argument, or NULL.
- */
-static char *
-OptionalText(FunctionCallInfo fcinfo, int argno)
-{
-	if (PG_ARGISNULL(argno))
-		return NULL;
-	return text_to_cstring(PG_GETARG_TEXT_PP(argno));
-}
-
-/*
- * PostgREST passes GET query parameters to json arguments as JSON strings
- * (?tags=["a"] arrives as "[\"a\"]"): a string holding valid JSON stands
- * for that JSON, as the query-string text it came from.
- */
-static void
-UnwrapQueryParam(char **text, EdJson **v, const char *what)
-{
-	JsonLexContext *lex;
-
-	if ((*v)->type != EDJ_STRING)
-		return;
-	lex = makeJsonLexContextCstringLen((*v)->str, (*v)->len, GetDatabaseEncoding(), false);
-	if (pg_parse_json(lex, &nullSemAction) != JSON_SUCCESS)
-		return;
-	*text = (*v)->str;
-	*v = ed_json_parse(*text, strlen(*text), what);
 }
 
 /*
@@ -371,248 +642,115 @@ EstimatedProjectSize(int64 project_id)
 }
 
 /*
- * list_event_definitions(project_id, limit, offset, search, event_type,
- * ordering, exclude_hidden, excluded_properties, names, tags, exclude_stale)
- *
- * With capped_counts (SQL version 1.1), large projects are listed as
- * PostHog lists them: above 50,000 definitions and without a narrowing
- * filter the count stops at 10,000 (count_is_capped) and next follows full
- * pages; above 100,000 the default order is by name, which an index serves.
+ * The count of the filtered rows: exact, or stopping at 10,000 when
+ * capped.
  */
-static Datum
-ListDefinitions(FunctionCallInfo fcinfo, bool capped_counts)
+static int64
+CountDefinitions(ListQuery *q, bool capped)
 {
-	int64		project_id = ed_project_arg(fcinfo);
-	int64		limit = PG_ARGISNULL(1) ? 100 : PG_GETARG_INT32(1);
-	int64		offset = PG_ARGISNULL(2) ? 0 : PG_GETARG_INT32(2);
-	char	   *search = OptionalText(fcinfo, 3);
-	char	   *event_type = OptionalText(fcinfo, 4);
-	char	   *ordering = OptionalText(fcinfo, 5);
-	bool		exclude_hidden = PG_ARGISNULL(6) ? false : PG_GETARG_BOOL(6);
-	char	   *excluded_properties = OptionalText(fcinfo, 7);
-	char	   *names = OptionalText(fcinfo, 8);
-	char	   *tags = OptionalText(fcinfo, 9);
-	bool		exclude_stale = PG_ARGISNULL(10) ? false : PG_GETARG_BOOL(10);
-	ListQuery	q;
-	ListLinkParams link;
-	bool		has_search = false;
-	bool		explicit_order = false;
-	bool		has_name = false;
 	StringInfoData sql;
-	int			limit_param,
-				offset_param;
-	int64		count;
-	char	   *next = NULL;
-	char	   *previous = NULL;
-	char		nulls[LIST_MAX_PARAMS];
 	bool		isnull;
-	Datum		result;
-	int			i,
-				n;
-	char	  **items;
-	double		project_size = 0;
-	bool		narrowed = false;
-	bool		capped = false;
-	SPITupleTable *page;
-	uint64		nrows;
-	JsonbParseState *state = NULL;
 
-	if (limit < 1)
-		ed_field_error("limit", "Ensure this value is greater than or equal to 1.");
-	if (offset < 0)
-		ed_field_error("offset", "Ensure this value is greater than or equal to 0.");
-
-	memset(&link, 0, sizeof(link));
-	memset(&q, 0, sizeof(q));
-	initStringInfo(&q.where);
-	initStringInfo(&q.order);
-	link.limit = limit;
-
-	SPI_connect();
-	ed_require_project(project_id);
-
-	appendStringInfo(&q.where, "d.project_id = $%d", AddParam(&q, INT8OID, Int64GetDatum(project_id)));
-
-	/* search: every space-separated term, case-insensitively, anywhere */
-	if (search)
-	{
-		link.search = search;
-		items = SplitNonEmpty(search, ' ', &n);
-		if (n > LIST_MAX_SEARCH_TERMS)
-			ed_field_error("search", psprintf("Ensure this search has no more than %d terms.", LIST_MAX_SEARCH_TERMS));
-		for (i = 0; i < n; i++)
-			appendStringInfo(&q.where,
-							 " AND d.name COLLATE \"default\" OPERATOR(pg_catalog.~~*) $%d::text",
-							 AddParam(&q, TEXTOID, CStringGetTextDatum(psprintf("%%%s%%", items[i]))));
-		has_search = ed_strip(search)[0] != '\0';
-		narrowed |= has_search;
-	}
-
-	if (event_type && strcmp(event_type, "event") != 0)
-	{
-		link.event_type = event_type;
-		if (strcmp(event_type, "event_custom") == 0)
-			appendStringInfoString(&q.where, " AND NOT pg_catalog.starts_with(d.name, '$')");
-		else if (strcmp(event_type, "event_posthog") == 0)
-		{
-			appendStringInfoString(&q.where, " AND pg_catalog.starts_with(d.name, '$')");
-			narrowed = true;
-		}
-		else if (strcmp(event_type, "all") != 0 && strcmp(event_type, "action_event") != 0)
-			ed_field_error("event_type", "Not a valid event type. Use one of: event, event_custom, event_posthog.");
-	}
-
-	if (exclude_hidden)
-	{
-		link.exclude_hidden = true;
-		appendStringInfoString(&q.where, " AND d.hidden IS NOT TRUE");
-	}
-
-	if (excluded_properties)
-	{
-		EdJson	   *v = ed_json_parse(excluded_properties, strlen(excluded_properties), "excluded_properties");
-
-		UnwrapQueryParam(&excluded_properties, &v, "excluded_properties");
-		link.excluded_properties = excluded_properties;
-		if (v->type != EDJ_ARRAY)
-			ed_field_error("excluded_properties",
-						   psprintf("Expected a list of items but got type \"%s\".", ed_python_type(v)));
-		items = JsonNameList(v, &n);
-		if (n > 0)
-			appendStringInfo(&q.where, " AND NOT (d.name OPERATOR(pg_catalog.=) ANY ($%d::text[]))",
-							 AddParam(&q, TEXTARRAYOID, ed_text_array(items, n)));
-	}
-
-	if (names)
-	{
-		link.names = names;
-		items = SplitNonEmpty(names, ',', &n);
-		n = ed_sort_dedupe(items, n);
-		narrowed |= (n > 0);
-		if (n > 0)
-			appendStringInfo(&q.where, " AND d.name OPERATOR(pg_catalog.=) ANY ($%d::text[])",
-							 AddParam(&q, TEXTARRAYOID, ed_text_array(items, n)));
-	}
-
-	/* tags: rows carrying any of the listed tags; a non-list is ignored */
-	if (tags)
-	{
-		EdJson	   *v = ed_json_parse(tags, strlen(tags), "tags");
-
-		UnwrapQueryParam(&tags, &v, "tags");
-		link.tags = tags;
-		if (v->type == EDJ_ARRAY)
-		{
-			char	  **tagv = palloc(sizeof(char *) * Max(v->len, 1));
-
-			n = 0;
-			for (i = 0; i < v->len; i++)
-				if (v->items[i]->type == EDJ_STRING)
-					tagv[n++] = v->items[i]->str;
-			narrowed |= (n > 0);
-			if (n > 0)
-				appendStringInfo(&q.where, " AND d.tags OPERATOR(pg_catalog.&&) $%d::text[]",
-								 AddParam(&q, TEXTARRAYOID, ed_text_array(tagv, n)));
-		}
-	}
-
-	if (exclude_stale)
-	{
-		link.exclude_stale = true;
-		narrowed = true;
-		appendStringInfoString(&q.where,
-							   " AND (d.last_seen_at IS NULL OR d.last_seen_at OPERATOR(pg_catalog.>)"
-							   " (pg_catalog.now() OPERATOR(pg_catalog.-) '30 days'::interval))");
-	}
-
-	/* ordering: known fields in request order, then name as tiebreaker */
-	if (ordering)
-	{
-		link.ordering = ordering;
-		items = SplitNonEmpty(ordering, ',', &n);
-		for (i = 0; i < n; i++)
-		{
-			char	   *item = ed_strip(items[i]);
-			const char *field = item[0] == '-' ? item + 1 : item;
-			int			j;
-			bool		seen = false;
-
-			/* a field already ordered by adds nothing */
-			for (j = 0; j < i && !seen; j++)
-			{
-				char	   *prior = ed_strip(items[j]);
-
-				seen = strcmp(prior[0] == '-' ? prior + 1 : prior, field) == 0;
-			}
-			if (!seen && AppendOrdering(&q.order, item, &has_name))
-				explicit_order = true;
-		}
-	}
-	/* the large-project rules apply to unnarrowed lists only: size them then */
-	if (capped_counts && !narrowed)
-		project_size = EstimatedProjectSize(project_id);
-	capped = capped_counts && !narrowed && project_size > 50000;
-	if (!explicit_order)
-	{
-		if (has_search)
-			appendStringInfoString(&q.order, "pg_catalog.char_length(d.name) ASC, ");
-		if (capped_counts && !narrowed && project_size > 100000)
-			appendStringInfoString(&q.order, "d.name ASC");
-		else
-			appendStringInfoString(&q.order, "d.last_seen_date DESC NULLS LAST, d.name ASC");
-	}
-	else if (!has_name)
-		appendStringInfoString(&q.order, ", d.name ASC");
-
-	/* count: exact, or bounded at 10,000 for a large project */
 	initStringInfo(&sql);
 	if (capped)
 		appendStringInfo(&sql,
 						 "SELECT pg_catalog.count(*) FROM (SELECT 1 FROM event_definitions_private.event_definitions d"
 						 " WHERE %s LIMIT 10000) s",
-						 q.where.data);
+						 q->where.data);
 	else
 		appendStringInfo(&sql,
 						 "SELECT pg_catalog.count(*) FROM event_definitions_private.event_definitions d WHERE %s",
-						 q.where.data);
-	memset(nulls, ' ', sizeof(nulls));
-	if (SPI_execute_plan(CachedListPlan(sql.data, q.nparams, q.types), q.values, nulls, true, 1) != SPI_OK_SELECT)
+						 q->where.data);
+	if (SPI_execute_plan(CachedListPlan(sql.data, q->nparams, q->types), q->values, NULL, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not count event definitions");
-	count = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-	capped = capped && count >= 10000;
+	return DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+}
 
-	/*
-	 * Links.  With an exact count, next exists while rows remain; with a
-	 * capped count it exists while pages are full, which the page query
-	 * decides (it knows how many rows it found).
-	 */
-	if (capped || offset + limit < count)
-		next = BuildLink(&link, project_id, offset + limit);
-	if (offset > 0)
-		previous = BuildLink(&link, project_id, offset - limit <= 0 ? -1 : offset - limit);
+/*
+ * The page's rows, in ED_DEFINITION_COLUMNS; *nrows of them.
+ */
+static SPITupleTable *
+FetchPage(ListQuery *q, ListRequest *r, uint64 *nrows)
+{
+	StringInfoData sql;
+	int			limit_param = AddParam(q, INT8OID, Int64GetDatum(r->limit));
+	int			offset_param = AddParam(q, INT8OID, Int64GetDatum(r->offset));
 
-	/* the page's rows, rendered here: {count, next, previous, results} */
-	limit_param = AddParam(&q, INT8OID, Int64GetDatum(limit));
-	offset_param = AddParam(&q, INT8OID, Int64GetDatum(offset));
-	resetStringInfo(&sql);
+	initStringInfo(&sql);
 	appendStringInfo(&sql,
 					 "SELECT " ED_DEFINITION_COLUMNS
 					 " FROM event_definitions_private.event_definitions d WHERE %s"
 					 " ORDER BY %s LIMIT $%d OFFSET $%d",
-					 q.where.data, q.order.data, limit_param, offset_param);
-	if (SPI_execute_plan(CachedListPlan(sql.data, q.nparams, q.types), q.values, nulls, true, 0) != SPI_OK_SELECT)
+					 q->where.data, q->order.data, limit_param, offset_param);
+	if (SPI_execute_plan(CachedListPlan(sql.data, q->nparams, q->types), q->values, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not list event definitions");
-	page = SPI_tuptable;
-	nrows = SPI_processed;
+	*nrows = SPI_processed;
+	return SPI_tuptable;
+}
 
-	/* with a capped count, a page that is not full is the last one */
-	if (capped && nrows < (uint64) limit)
+/*
+ * list_event_definitions: one page {count, next, previous[,
+ * count_is_capped], results}.
+ *
+ * From SQL version 1.1, large projects are listed as PostHog lists them:
+ * above 50,000 definitions and without a narrowing filter the count stops
+ * at 10,000 (count_is_capped) and next follows full pages; above 100,000
+ * the default order is by name, which an index serves.
+ */
+static Datum
+ListDefinitions(FunctionCallInfo fcinfo, ListVersion version)
+{
+	ListRequest r;
+	ListQuery	q;
+	double		project_size = 0;
+	bool		capped;
+	int64		count;
+	char	   *next = NULL;
+	char	   *previous = NULL;
+	SPITupleTable *page;
+	uint64		nrows;
+	JsonbParseState *state = NULL;
+	Datum		result;
+
+	ParseListRequest(fcinfo, version, &r);
+	memset(&q, 0, sizeof(q));
+	initStringInfo(&q.where);
+	initStringInfo(&q.order);
+
+	SPI_connect();
+	ed_require_project(r.project_id);
+	appendStringInfo(&q.where, "d.project_id OPERATOR(pg_catalog.=) $%d",
+					 AddParam(&q, INT8OID, Int64GetDatum(r.project_id)));
+	AddSearch(&q, &r);
+	AddFilters(&q, &r);
+
+	/* the large-project rules apply to unnarrowed lists only: size them then */
+	if (version != LIST_1_0 && !q.narrowed)
+		project_size = EstimatedProjectSize(r.project_id);
+	capped = project_size > 50000;
+	AddOrdering(&q, &r, project_size > 100000);
+
+	count = CountDefinitions(&q, capped);
+	capped = capped && count >= 10000;
+
+	/*
+	 * Links.  With an exact count, next exists while rows remain; with a
+	 * capped count it exists while pages are full, which the page decides.
+	 */
+	if (capped || (r.offset < PG_INT64_MAX - r.limit && r.offset + r.limit < count))
+		next = BuildLink(&r, r.offset + r.limit);
+	if (r.offset > 0)
+		previous = BuildLink(&r, r.offset - r.limit <= 0 ? -1 : r.offset - r.limit);
+
+	page = FetchPage(&q, &r, &nrows);
+	if (capped && nrows < (uint64) r.limit)
 		next = NULL;
+
 	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
 	ed_push_int8_field(&state, "count", count);
 	ed_push_cstring_field(&state, "next", next);
 	ed_push_cstring_field(&state, "previous", previous);
-	if (capped_counts)
+	if (version != LIST_1_0)
 		ed_push_bool_field(&state, "count_is_capped", capped);
 	ed_push_definitions_field(&state, "results", page, nrows);
 	result = ed_jsonb_result(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
@@ -624,14 +762,14 @@ ListDefinitions(FunctionCallInfo fcinfo, bool capped_counts)
  * ListDefinitions, counted in list_depth while it runs.
  */
 static Datum
-ListDefinitionsCounted(FunctionCallInfo fcinfo, bool capped_counts)
+ListDefinitionsCounted(FunctionCallInfo fcinfo, ListVersion version)
 {
 	Datum		result;
 
 	list_depth++;
 	PG_TRY();
 	{
-		result = ListDefinitions(fcinfo, capped_counts);
+		result = ListDefinitions(fcinfo, version);
 	}
 	PG_FINALLY();
 	{
@@ -649,17 +787,42 @@ PG_FUNCTION_INFO_V1(ed_list_event_definitions);
 Datum
 ed_list_event_definitions(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_DATUM(ListDefinitionsCounted(fcinfo, false));
+	PG_RETURN_DATUM(ListDefinitionsCounted(fcinfo, LIST_1_0));
+}
+
+PG_FUNCTION_INFO_V1(ed_list_event_definitions_1_1);
+
+/*
+ * list_event_definitions, SQL versions 1.1 and 1.2: capped counts for
+ * large projects and count_is_capped in the page.
+ */
+Datum
+ed_list_event_definitions_1_1(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_DATUM(ListDefinitionsCounted(fcinfo, LIST_1_1));
 }
 
 PG_FUNCTION_INFO_V1(ed_list_event_definitions_v2);
 
 /*
- * list_event_definitions, SQL version 1.1: capped counts for large projects
- * and count_is_capped in the page.
+ * The name under which installations of SQL versions 1.1 and 1.2 made
+ * before the 1.3 release know ed_list_event_definitions_1_1.
  */
 Datum
 ed_list_event_definitions_v2(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_DATUM(ListDefinitionsCounted(fcinfo, true));
+	PG_RETURN_DATUM(ListDefinitionsCounted(fcinfo, LIST_1_1));
+}
+
+PG_FUNCTION_INFO_V1(ed_list_event_definitions_1_3);
+
+/*
+ * list_event_definitions, SQL version 1.3: limit and offset take any
+ * integer (clamped as PostHog clamps them, and at most 10,000 rows a
+ * page), and the json lists also come as array literals.
+ */
+Datum
+ed_list_event_definitions_1_3(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_DATUM(ListDefinitionsCounted(fcinfo, LIST_1_3));
 }

@@ -10,6 +10,7 @@
 
 #include "catalog/pg_type.h"
 #include "fmgr.h"
+#include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
@@ -48,7 +49,8 @@ ed_event_definition_by_name(PG_FUNCTION_ARGS)
 	SPI_connect();
 	if (ed_exec(&plan, values, NULL, true, 1) == 0)
 	{
-		char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(1));
+		/* a short prefix of the name: a long one would flood the log */
+		char	   *name = ed_value_prefix(text_to_cstring(PG_GETARG_TEXT_PP(1)));
 
 		ereport(ERROR,
 				(errcode(ERRCODE_ED_NOT_FOUND),
@@ -102,6 +104,7 @@ ed_promoted_properties(PG_FUNCTION_ARGS)
 					i;
 		char	  **names;
 
+		ed_check_arg_size(VARSIZE_ANY_EXHDR(array), "names");
 		if (ARR_NDIM(array) > 1)
 			ereport(ERROR,
 					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
@@ -110,6 +113,7 @@ ed_promoted_properties(PG_FUNCTION_ARGS)
 		names = palloc(sizeof(char *) * Max(n, 1));
 		for (i = 0; i < n; i++)
 		{
+			CHECK_FOR_INTERRUPTS();
 			if (!elem_nulls[i] && VARSIZE_ANY_EXHDR(DatumGetPointer(elems[i])) > 0)
 				names[nnames++] = TextDatumGetCString(elems[i]);
 		}
@@ -133,6 +137,7 @@ ed_promoted_properties(PG_FUNCTION_ARGS)
 		text	   *name = DatumGetTextPP(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 1, &isnull));
 		text	   *property = DatumGetTextPP(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 2, &isnull));
 
+		CHECK_FOR_INTERRUPTS();
 		ed_push_text_field(&state, name, property);
 	}
 	pushJsonbValue(&state, WJB_END_OBJECT, NULL);
@@ -180,25 +185,30 @@ ed_event_definition_metrics(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(result);
 }
 
+PG_FUNCTION_INFO_V1(ed_record_event_usage);
+
 /*
  * record_event_usage(project_id, event_name, count, day): add to the day's
  * usage count of an event name.
  */
-static Datum
-RecordEventUsage(PG_FUNCTION_ARGS)
+Datum
+ed_record_event_usage(PG_FUNCTION_ARGS)
 {
 	static EdPlan plan = {
 		"INSERT INTO event_definitions_private.event_usage AS u (project_id, event_name, day, count)"
 		" VALUES ($1, $2, $3, $4)"
 		" ON CONFLICT (project_id, event_name, day)"
-		" DO UPDATE SET count = u.count OPERATOR(pg_catalog.+) EXCLUDED.count",
+		" DO UPDATE SET count = u.count + EXCLUDED.count",
 		4, {INT8OID, TEXTOID, DATEOID, INT8OID}
 	};
 	int64		project_id = ed_project_arg(fcinfo);
 	Datum		values[4];
+	EdUserSwitch as_owner;
 
 	if (PG_ARGISNULL(1) || VARSIZE_ANY_EXHDR(PG_GETARG_TEXT_PP(1)) == 0)
 		ed_field_error("event_name", "This field may not be blank.");
+	if (ed_text_longer_than(PG_GETARG_TEXT_PP(1), ED_MAX_NAME_LENGTH))
+		ed_field_error("event_name", psprintf("Ensure this field has no more than %d characters.", ED_MAX_NAME_LENGTH));
 	if (PG_ARGISNULL(2) || PG_GETARG_INT32(2) < 0)
 		ed_field_error("count", "Ensure this value is greater than or equal to 0.");
 	if (PG_ARGISNULL(3))
@@ -210,19 +220,9 @@ RecordEventUsage(PG_FUNCTION_ARGS)
 	values[3] = Int64GetDatum((int64) PG_GETARG_INT32(2));
 	SPI_connect();
 	ed_require_project(project_id);
+	ed_become_owner(&as_owner);
 	ed_exec(&plan, values, NULL, false, 0);
+	ed_restore_user(&as_owner);
 	SPI_finish();
 	PG_RETURN_VOID();
-}
-
-PG_FUNCTION_INFO_V1(ed_record_event_usage);
-
-/*
- * record_event_usage(): entry point; writes to the extension's tables are allowed
- * while it runs (see ed_api_call).
- */
-Datum
-ed_record_event_usage(PG_FUNCTION_ARGS)
-{
-	return ed_api_call(fcinfo, RecordEventUsage);
 }

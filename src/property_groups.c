@@ -10,11 +10,12 @@
 
 #include "catalog/pg_type.h"
 #include "fmgr.h"
+#include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 
-#include "codegen.h"
+#include "nameset.h"
 #include "definitions.h"
 #include "event_definitions.h"
 
@@ -93,6 +94,7 @@ ParseGroupBody(EdJson *body, bool creating, GroupInput *in)
 			EdJson	   *f;
 			char	   *attr;
 
+			CHECK_FOR_INTERRUPTS();
 			if (prop->type != EDJ_OBJECT)
 				ed_field_error(psprintf("properties__%d", i),
 							   psprintf("Invalid data. Expected a dictionary, but got %s.", ed_python_type(prop)));
@@ -123,7 +125,8 @@ ParseGroupBody(EdJson *body, bool creating, GroupInput *in)
 			/* a set, so that a long list costs linear time */
 			if (nameset_contains(&seen, in->prop_names[i]))
 				ed_field_error(psprintf("properties__%d__name", i),
-							   psprintf("A property named '%s' is already in this group.", in->prop_names[i]));
+							   psprintf("A property named '%s' is already in this group.",
+										ed_value_prefix(in->prop_names[i])));
 			nameset_add(&seen, in->prop_names[i]);
 		}
 	}
@@ -180,15 +183,15 @@ LogGroupActivity(int64 project_id, Datum group_id, const char *activity,
 	static EdPlan plan = {
 		"INSERT INTO event_definitions_private.activity_log"
 		" (project_id, scope, item_id, activity, user_id, detail)"
-		" SELECT $1, '" ED_SCOPE_PROPERTY_GROUP "', $2::text, $3, event_definitions_private.acting_user_id(),"
-		"  pg_catalog.jsonb_build_object('name', COALESCE($5, $4) OPERATOR(pg_catalog.->>) 'name',"
-		"   'changes', c.changes)"
+		" SELECT $1, '" ED_SCOPE_PROPERTY_GROUP "', $2::text, $3, $6,"
+		"  jsonb_build_object('name', COALESCE($5, $4) ->> 'name', 'changes', c.changes)"
 		" FROM (SELECT event_definitions_private.changes($4, $5, $3, '" ED_SCOPE_PROPERTY_GROUP "') AS changes) c"
-		" WHERE c.changes OPERATOR(pg_catalog.<>) '[]'::jsonb",
-		5, {INT8OID, UUIDOID, TEXTOID, JSONBOID, JSONBOID}
+		" WHERE c.changes <> '[]'::jsonb",
+		6, {INT8OID, UUIDOID, TEXTOID, JSONBOID, JSONBOID, INT4OID}
 	};
-	Datum		values[5];
-	char		nulls[5] = {' ', ' ', ' ', ' ', ' '};
+	Datum		values[6];
+	char		nulls[6] = {' ', ' ', ' ', ' ', ' ', ' '};
+	bool		user_null;
 
 	values[0] = Int64GetDatum(project_id);
 	values[1] = group_id;
@@ -199,6 +202,8 @@ LogGroupActivity(int64 project_id, Datum group_id, const char *activity,
 		nulls[3] = 'n';
 	if (after_null)
 		nulls[4] = 'n';
+	values[5] = Int32GetDatum(ed_acting_user(&user_null));
+	nulls[5] = user_null ? 'n' : ' ';
 	ed_exec(&plan, values, nulls, false, 0);
 }
 
@@ -227,6 +232,20 @@ GroupNotFound(void)
 			(errcode(ERRCODE_ED_NOT_FOUND),
 			 errmsg("property group not found"),
 			 errdetail("Not found.")));
+}
+
+/*
+ * A property group's id argument; PT404 when it finds nothing.
+ */
+static Datum
+GroupIdArg(FunctionCallInfo fcinfo, int argno)
+{
+	bool		found;
+	Datum		id = ed_uuid_arg(fcinfo, argno, &found);
+
+	if (!found)
+		GroupNotFound();
+	return id;
 }
 
 /*
@@ -265,28 +284,35 @@ CheckGroupName(int64 project_id, const char *name, Datum except_id, bool has_exc
 	values[1] = CStringGetTextDatum(name);
 	values[2] = except_id;
 	if (ed_exec(&plan, values, nulls, false, 1) > 0)
-		ed_field_error("name", psprintf("Property group with name '%s' already exists", name));
+		ed_field_error("name", psprintf("Property group with name '%s' already exists",
+										ed_value_prefix(name)));
 }
 
+PG_FUNCTION_INFO_V1(ed_create_property_group);
+
 /*
- * create_property_group(project_id, body)
+ * create_property_group(project_id, body): written as the extension's
+ * owner, rendered as the caller.
  */
-static Datum
-CreatePropertyGroup(PG_FUNCTION_ARGS)
+Datum
+ed_create_property_group(PG_FUNCTION_ARGS)
 {
 	static EdPlan plan = {
 		"INSERT INTO event_definitions_private.property_groups"
 		" (project_id, name, description, created_by_id)"
-		" VALUES ($1, $2, $3, event_definitions_private.acting_user_id())"
+		" VALUES ($1, $2, $3, $4)"
 		" ON CONFLICT (project_id, name) DO NOTHING RETURNING id",
-		3, {INT8OID, TEXTOID, TEXTOID}
+		4, {INT8OID, TEXTOID, TEXTOID, INT4OID}
 	};
 	int64		project_id = ed_project_arg(fcinfo);
 	GroupInput	in;
-	Datum		values[3];
+	Datum		values[4];
+	char		nulls[4] = {' ', ' ', ' ', ' '};
+	bool		user_null;
 	Datum		group_id;
 	Datum		after;
 	bool		isnull;
+	EdUserSwitch as_owner;
 	Datum		result;
 
 	SPI_connect();
@@ -297,13 +323,18 @@ CreatePropertyGroup(PG_FUNCTION_ARGS)
 	values[0] = Int64GetDatum(project_id);
 	values[1] = CStringGetTextDatum(in.name);
 	values[2] = CStringGetTextDatum(in.has_description ? in.description : "");
-	if (ed_exec(&plan, values, NULL, false, 1) == 0)
-		ed_field_error("name", psprintf("Property group with name '%s' already exists", in.name));
+	values[3] = Int32GetDatum(ed_acting_user(&user_null));
+	nulls[3] = user_null ? 'n' : ' ';
+	ed_become_owner(&as_owner);
+	if (ed_exec(&plan, values, nulls, false, 1) == 0)
+		ed_field_error("name", psprintf("Property group with name '%s' already exists",
+										ed_value_prefix(in.name)));
 	group_id = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-
 	StoreProperties(project_id, group_id, &in);
 	after = GroupSnapshot(project_id, group_id, &isnull);
 	LogGroupActivity(project_id, group_id, "created", (Datum) 0, true, after, false);
+	ed_restore_user(&as_owner);
+
 	result = RenderGroup(project_id, group_id, false);
 	SPI_finish();
 	ed_set_response_status("201");
@@ -319,28 +350,29 @@ Datum
 ed_retrieve_property_group(PG_FUNCTION_ARGS)
 {
 	int64		project_id = ed_project_arg(fcinfo);
+	Datum		id = GroupIdArg(fcinfo, 1);
 	Datum		result;
 
-	if (PG_ARGISNULL(1))
-		GroupNotFound();
 	SPI_connect();
-	result = RenderGroup(project_id, PG_GETARG_DATUM(1), true);
+	result = RenderGroup(project_id, id, true);
 	SPI_finish();
 	PG_RETURN_DATUM(result);
 }
+
+PG_FUNCTION_INFO_V1(ed_update_property_group);
 
 /*
  * update_property_group(project_id, id, body): name and description when
  * given; a "properties" list replaces the old properties.
  */
-static Datum
-UpdatePropertyGroup(PG_FUNCTION_ARGS)
+Datum
+ed_update_property_group(PG_FUNCTION_ARGS)
 {
 	static EdPlan plan = {
 		"UPDATE event_definitions_private.property_groups SET"
 		" name = CASE WHEN $3 THEN $4 ELSE name END,"
 		" description = CASE WHEN $5 THEN $6 ELSE description END,"
-		" updated_at = pg_catalog.now()"
+		" updated_at = now()"
 		" WHERE project_id = $1 AND id = $2",
 		6, {INT8OID, UUIDOID, BOOLOID, TEXTOID, BOOLOID, TEXTOID}
 	};
@@ -352,23 +384,26 @@ UpdatePropertyGroup(PG_FUNCTION_ARGS)
 	Datum		before,
 				after;
 	bool		isnull;
+	EdUserSwitch as_owner;
 	Datum		result;
 
-	if (PG_ARGISNULL(1))
-		GroupNotFound();
-	group_id = PG_GETARG_DATUM(1);
+	group_id = GroupIdArg(fcinfo, 1);
 
 	SPI_connect();
+	ed_require_project(project_id);
 	/* a missing group is 404 whatever the body (DRF's get_object() comes first) */
 	values[0] = Int64GetDatum(project_id);
 	values[1] = group_id;
+	ed_become_owner(&as_owner);
 	if (ed_exec(&lock_plan, values, NULL, false, 1) == 0)
 		GroupNotFound();
+	ed_restore_user(&as_owner);
 	ParseGroupBody(ed_body_arg(fcinfo, 2, "property group body"), false, &in);
+
+	ed_become_owner(&as_owner);
 	if (in.has_name)
 		CheckGroupName(project_id, in.name, group_id, true);
 	before = GroupSnapshot(project_id, group_id, &isnull);
-
 	values[2] = BoolGetDatum(in.has_name);
 	values[3] = in.has_name ? CStringGetTextDatum(in.name) : (Datum) 0;
 	if (!in.has_name)
@@ -380,19 +415,22 @@ UpdatePropertyGroup(PG_FUNCTION_ARGS)
 	ed_exec(&plan, values, nulls, false, 0);
 	if (in.has_properties)
 		StoreProperties(project_id, group_id, &in);
-
 	after = GroupSnapshot(project_id, group_id, &isnull);
 	LogGroupActivity(project_id, group_id, "changed", before, false, after, false);
+	ed_restore_user(&as_owner);
+
 	result = RenderGroup(project_id, group_id, false);
 	SPI_finish();
 	PG_RETURN_DATUM(result);
 }
 
+PG_FUNCTION_INFO_V1(ed_delete_property_group);
+
 /*
  * delete_property_group(project_id, id): also detaches it from every event.
  */
-static Datum
-DeletePropertyGroup(PG_FUNCTION_ARGS)
+Datum
+ed_delete_property_group(PG_FUNCTION_ARGS)
 {
 	static EdPlan plan = {
 		"DELETE FROM event_definitions_private.property_groups WHERE project_id = $1 AND id = $2",
@@ -402,13 +440,14 @@ DeletePropertyGroup(PG_FUNCTION_ARGS)
 	Datum		values[2];
 	Datum		before;
 	bool		isnull;
+	EdUserSwitch as_owner;
 
-	if (PG_ARGISNULL(1))
-		GroupNotFound();
 	values[0] = Int64GetDatum(project_id);
-	values[1] = PG_GETARG_DATUM(1);
+	values[1] = GroupIdArg(fcinfo, 1);
 
 	SPI_connect();
+	ed_require_project(project_id);
+	ed_become_owner(&as_owner);
 	/* lock first, so the logged snapshot is the row that is deleted */
 	if (ed_exec(&lock_plan, values, NULL, false, 1) == 0)
 		GroupNotFound();
@@ -416,6 +455,7 @@ DeletePropertyGroup(PG_FUNCTION_ARGS)
 	if (isnull || ed_exec(&plan, values, NULL, false, 0) == 0)
 		GroupNotFound();
 	LogGroupActivity(project_id, values[1], "deleted", before, false, (Datum) 0, true);
+	ed_restore_user(&as_owner);
 	SPI_finish();
 	ed_set_response_status("204");
 	PG_RETURN_VOID();
@@ -472,52 +512,65 @@ CheckSchemaEnds(int64 project_id, Datum definition_id, Datum group_id)
 		GroupNotFound();
 }
 
+PG_FUNCTION_INFO_V1(ed_add_event_schema);
+
 /*
  * add_event_schema(project_id, event_definition_id, property_group_id):
- * attach a group to an event; attaching twice is harmless.
+ * attach a group to an event; attaching twice is harmless.  Written as
+ * the extension's owner, rendered as the caller.
  */
-static Datum
-AddEventSchema(PG_FUNCTION_ARGS)
+Datum
+ed_add_event_schema(PG_FUNCTION_ARGS)
 {
 	static EdPlan plan = {
 		"WITH ins AS ("
 		" INSERT INTO event_definitions_private.event_schemas (project_id, event_definition_id, property_group_id)"
 		" VALUES ($1, $2, $3) ON CONFLICT (project_id, event_definition_id, property_group_id) DO NOTHING"
 		" RETURNING id)"
-		" SELECT pg_catalog.jsonb_build_object("
-		"  'id', s.id, 'event_definition', $2, 'property_group_id', $3,"
-		"  'property_group', event_definitions_private.property_group_object($1, $3))"
-		" FROM (SELECT id FROM ins UNION ALL"
-		"       SELECT id FROM event_definitions_private.event_schemas"
-		"       WHERE project_id = $1 AND event_definition_id = $2 AND property_group_id = $3) s"
+		" SELECT id FROM ins UNION ALL"
+		" SELECT id FROM event_definitions_private.event_schemas"
+		" WHERE project_id = $1 AND event_definition_id = $2 AND property_group_id = $3"
 		" LIMIT 1",
 		3, {INT8OID, UUIDOID, UUIDOID}
 	};
+	static EdPlan render_plan = {
+		"SELECT jsonb_build_object("
+		" 'id', $4, 'event_definition', $2, 'property_group_id', $3,"
+		" 'property_group', event_definitions_private.property_group_object($1, $3))",
+		4, {INT8OID, UUIDOID, UUIDOID, UUIDOID}
+	};
 	int64		project_id = ed_project_arg(fcinfo);
-	Datum		values[3];
+	Datum		values[4];
 	bool		isnull;
+	EdUserSwitch as_owner;
 	Datum		result;
 
 	values[0] = Int64GetDatum(project_id);
 	values[1] = ed_id_arg(fcinfo, 1);
-	if (PG_ARGISNULL(2))
-		GroupNotFound();
-	values[2] = PG_GETARG_DATUM(2);
+	values[2] = GroupIdArg(fcinfo, 2);
 
 	SPI_connect();
+	ed_require_project(project_id);
+	ed_become_owner(&as_owner);
 	CheckSchemaEnds(project_id, values[1], values[2]);
 	ed_exec(&plan, values, NULL, false, 1);
+	values[3] = ed_copy_result(0, 1, &isnull);
+	ed_restore_user(&as_owner);
+
+	ed_exec(&render_plan, values, NULL, false, 1);
 	result = ed_copy_result(0, 1, &isnull);
 	SPI_finish();
 	ed_set_response_status("201");
 	PG_RETURN_DATUM(result);
 }
 
+PG_FUNCTION_INFO_V1(ed_remove_event_schema);
+
 /*
  * remove_event_schema(project_id, event_definition_id, property_group_id)
  */
-static Datum
-RemoveEventSchema(PG_FUNCTION_ARGS)
+Datum
+ed_remove_event_schema(PG_FUNCTION_ARGS)
 {
 	static EdPlan plan = {
 		"DELETE FROM event_definitions_private.event_schemas"
@@ -526,81 +579,23 @@ RemoveEventSchema(PG_FUNCTION_ARGS)
 	};
 	int64		project_id = ed_project_arg(fcinfo);
 	Datum		values[3];
+	EdUserSwitch as_owner;
 
 	values[0] = Int64GetDatum(project_id);
 	values[1] = ed_id_arg(fcinfo, 1);
-	if (PG_ARGISNULL(2))
-		GroupNotFound();
-	values[2] = PG_GETARG_DATUM(2);
+	values[2] = GroupIdArg(fcinfo, 2);
 
 	SPI_connect();
+	ed_require_project(project_id);
+	ed_become_owner(&as_owner);
 	CheckSchemaEnds(project_id, values[1], values[2]);
 	if (ed_exec(&plan, values, NULL, false, 0) == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_ED_NOT_FOUND),
 				 errmsg("property group is not attached to this event definition"),
 				 errdetail("Not found.")));
+	ed_restore_user(&as_owner);
 	SPI_finish();
 	ed_set_response_status("204");
 	PG_RETURN_VOID();
-}
-
-PG_FUNCTION_INFO_V1(ed_create_property_group);
-
-/*
- * create_property_group(): entry point; writes to the extension's tables are allowed
- * while it runs (see ed_api_call).
- */
-Datum
-ed_create_property_group(PG_FUNCTION_ARGS)
-{
-	return ed_api_call(fcinfo, CreatePropertyGroup);
-}
-
-PG_FUNCTION_INFO_V1(ed_update_property_group);
-
-/*
- * update_property_group(): entry point; writes to the extension's tables are allowed
- * while it runs (see ed_api_call).
- */
-Datum
-ed_update_property_group(PG_FUNCTION_ARGS)
-{
-	return ed_api_call(fcinfo, UpdatePropertyGroup);
-}
-
-PG_FUNCTION_INFO_V1(ed_delete_property_group);
-
-/*
- * delete_property_group(): entry point; writes to the extension's tables are allowed
- * while it runs (see ed_api_call).
- */
-Datum
-ed_delete_property_group(PG_FUNCTION_ARGS)
-{
-	return ed_api_call(fcinfo, DeletePropertyGroup);
-}
-
-PG_FUNCTION_INFO_V1(ed_add_event_schema);
-
-/*
- * add_event_schema(): entry point; writes to the extension's tables are allowed
- * while it runs (see ed_api_call).
- */
-Datum
-ed_add_event_schema(PG_FUNCTION_ARGS)
-{
-	return ed_api_call(fcinfo, AddEventSchema);
-}
-
-PG_FUNCTION_INFO_V1(ed_remove_event_schema);
-
-/*
- * remove_event_schema(): entry point; writes to the extension's tables are allowed
- * while it runs (see ed_api_call).
- */
-Datum
-ed_remove_event_schema(PG_FUNCTION_ARGS)
-{
-	return ed_api_call(fcinfo, RemoveEventSchema);
 }

@@ -128,6 +128,7 @@ UserObject(int32 id)
 	Datum		values[1];
 	Jsonb	   *obj = NULL;
 	bool		found;
+	bool		keep = true;
 
 	entry = hash_search(user_objects, &id, HASH_FIND, &found);
 	if (entry != NULL)
@@ -135,7 +136,7 @@ UserObject(int32 id)
 
 	/* read through the users policy, as the caller; keep a copy */
 	values[0] = Int32GetDatum(id);
-	if (ed_exec_latest(&plan, values, NULL) > 0)
+	if (ed_exec_latest(&plan, values, NULL, &keep) > 0)
 	{
 		bool		isnull;
 		Datum		value = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
@@ -144,7 +145,7 @@ UserObject(int32 id)
 			obj = DatumGetJsonbP(value);
 	}
 	/* the query may have computed the identity again: keep only a current answer */
-	if (ed_identity_generation() == user_objects_generation && GetUserId() == user_objects_role)
+	if (keep && ed_identity_generation() == user_objects_generation && GetUserId() == user_objects_role)
 	{
 		if (obj != NULL)
 		{

@@ -141,6 +141,50 @@ ed_strip(const char *s)
 	return pnstrdup((const char *) start, last_end - start);
 }
 
+/* how many characters of a user's value an error message may quote */
+#define ED_VALUE_PREFIX_CHARS 64
+
+/*
+ * A user's value as an error message may quote it: at most its first 64
+ * characters (then "..."), control characters escaped (\n, \t, \x1b), so
+ * that a value can neither flood the server log nor forge a line of it.
+ */
+char *
+ed_value_prefix(const char *s)
+{
+	StringInfoData buf;
+	const unsigned char *p = (const unsigned char *) s;
+	const unsigned char *end = p + strlen(s);
+	int			chars = 0;
+
+	initStringInfo(&buf);
+	while (p < end)
+	{
+		int			len = pg_utf_mblen(p);
+
+		if (chars == ED_VALUE_PREFIX_CHARS)
+		{
+			appendStringInfoString(&buf, "...");
+			break;
+		}
+		if (p + len > end)
+			len = end - p;
+		if (*p == '\n')
+			appendStringInfoString(&buf, "\\n");
+		else if (*p == '\r')
+			appendStringInfoString(&buf, "\\r");
+		else if (*p == '\t')
+			appendStringInfoString(&buf, "\\t");
+		else if (*p < 0x20 || *p == 0x7f)
+			appendStringInfo(&buf, "\\x%02x", *p);
+		else
+			appendBinaryStringInfo(&buf, (const char *) p, len);
+		p += len;
+		chars++;
+	}
+	return buf.data;
+}
+
 /*
  * A string field, as DRF's CharField reads it: numbers become their text,
  * surrounding whitespace is trimmed, then blank and length are checked.

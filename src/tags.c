@@ -10,6 +10,7 @@
 
 #include "catalog/pg_collation.h"
 #include "mb/pg_wchar.h"
+#include "miscadmin.h"
 #include "utils/formatting.h"
 
 #include "event_definitions.h"
@@ -68,8 +69,38 @@ ed_normalize_tags(EdJson *list, const char *attr, int *ntags)
 	{
 		char	   *tag = ed_field_string(list->items[i], attr, false, false, ED_MAX_TAG_LENGTH);
 
+		CHECK_FOR_INTERRUPTS();
 		tags[i] = str_tolower(tag, strlen(tag), DEFAULT_COLLATION_OID);
 	}
 	*ntags = ed_sort_dedupe(tags, list->len);
+	return tags;
+}
+
+/*
+ * The tags of an already validated list (ed_normalize_tags) as the
+ * request sent them: normalized, each once, in the order of their first
+ * appearance.  PostHog's activity log records a PATCH's tags this way.
+ */
+char **
+ed_tags_as_sent(EdJson *list, int *ntags)
+{
+	char	  **tags = palloc(sizeof(char *) * Max(list->len, 1));
+	int			i,
+				j;
+
+	*ntags = 0;
+	for (i = 0; i < list->len; i++)
+	{
+		char	   *tag = ed_field_string(list->items[i], "tags", false, false, ED_MAX_TAG_LENGTH);
+		bool		seen = false;
+
+		CHECK_FOR_INTERRUPTS();
+		tag = str_tolower(tag, strlen(tag), DEFAULT_COLLATION_OID);
+		/* at most ED_MAX_TAGS tags: the scan stays small */
+		for (j = 0; j < *ntags && !seen; j++)
+			seen = strcmp(tags[j], tag) == 0;
+		if (!seen)
+			tags[(*ntags)++] = tag;
+	}
 	return tags;
 }

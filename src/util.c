@@ -7,6 +7,8 @@
  */
 #include "postgres.h"
 
+#include "access/parallel.h"
+#include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "miscadmin.h"
@@ -68,13 +70,22 @@ ed_exec(EdPlan *p, Datum *values, const char *nulls, bool read_only, long count)
  * statement's; returns SPI_processed.  For answers kept beyond this
  * transaction: they must not reflect an older snapshot (say, of a
  * REPEATABLE READ transaction) than the invalidations already processed.
+ * A parallel operation cannot take a new snapshot: there the statement's
+ * snapshot serves, and *keep is set false (use the answer, don't keep it).
  */
 int
-ed_exec_latest(EdPlan *p, Datum *values, const char *nulls)
+ed_exec_latest(EdPlan *p, Datum *values, const char *nulls, bool *keep)
 {
-	int			rc = SPI_execute_snapshot(ed_plan(p), values, nulls,
-										  GetLatestSnapshot(), InvalidSnapshot, true, false, 1);
+	int			rc;
 
+	if (IsInParallelMode())
+	{
+		*keep = false;
+		rc = SPI_execute_plan(ed_plan(p), values, nulls, true, 1);
+	}
+	else
+		rc = SPI_execute_snapshot(ed_plan(p), values, nulls,
+								  GetLatestSnapshot(), InvalidSnapshot, true, false, 1);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "SPI_execute_snapshot failed: %s", SPI_result_code_string(rc));
 	return (int) SPI_processed;
@@ -97,19 +108,25 @@ ed_copy_result(int row, int col, bool *isnull)
 }
 
 /*
- * ERROR with PT404 unless the project exists and the acting user may see it.
- * A project the caller cannot see answers exactly like a missing one.
+ * ERROR with PT404 unless the project exists and the acting user may see
+ * it: a member sees its projects (membership implies existence), an admin
+ * every project that exists.  A project the caller cannot see answers
+ * exactly like a missing one.  Called as the caller, inside SPI.
  */
 void
 ed_require_project(int64 project_id)
 {
 	static EdPlan plan = {
-		"SELECT 1 FROM event_definitions_private.projects WHERE project_id = $1",
+		"SELECT 1 FROM event_definitions_private.projects p"
+		" WHERE p.project_id OPERATOR(pg_catalog.=) $1",
 		1, {INT8OID}
 	};
 	Datum		values[1] = {Int64GetDatum(project_id)};
+	EdAccess	access = ed_project_access(project_id);
 
-	if (ed_exec(&plan, values, NULL, true, 1) == 0)
+	if (access == ED_ACCESS_MEMBER)
+		return;
+	if (access == ED_ACCESS_NONE || ed_exec(&plan, values, NULL, true, 1) == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_ED_NOT_FOUND),
 				 errmsg("project %lld not found", (long long) project_id),
@@ -220,39 +237,15 @@ ed_set_response_status(const char *status)
 								 GUC_ACTION_LOCAL, true, 0, false);
 }
 
-/* How many write entry points are running in this backend. */
-static int	api_depth = 0;
-
-/*
- * Run a write entry point.  The extension's tables refuse writes that do
- * not come from one (guard_write), so the API's validation, verification
- * rules and activity log cannot be bypassed by a role that merely holds
- * the table privileges the functions need.
- */
-Datum
-ed_api_call(FunctionCallInfo fcinfo, PGFunction fn)
-{
-	Datum		result = (Datum) 0;
-
-	api_depth++;
-	PG_TRY();
-	{
-		result = fn(fcinfo);
-	}
-	PG_FINALLY();
-	{
-		api_depth--;
-	}
-	PG_END_TRY();
-	return result;
-}
-
 PG_FUNCTION_INFO_V1(ed_guard_write);
 
 /*
- * Statement trigger on the extension's tables of project data: refuse a
- * write that does not come from one of the extension's write functions,
- * unless a superuser makes it (restores, maintenance).
+ * Statement trigger of SQL versions 1.0 to 1.2 on the tables of project
+ * data, where the writer role still held write privileges: refuse a write
+ * that a superuser does not make.  The write functions run as the
+ * extension's owner (a superuser), so they pass; a writer writing the
+ * tables directly does not.  Version 1.3 drops the trigger with the
+ * privileges.
  */
 Datum
 ed_guard_write(PG_FUNCTION_ARGS)
@@ -261,7 +254,7 @@ ed_guard_write(PG_FUNCTION_ARGS)
 
 	if (!CALLED_AS_TRIGGER(fcinfo))
 		elog(ERROR, "guard_write() must be called as a trigger");
-	if (api_depth == 0 && !superuser())
+	if (!superuser())
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("permission denied to write table %s directly",

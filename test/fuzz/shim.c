@@ -453,6 +453,20 @@ err_generic_string(int field, const char *str)
 }
 
 /*
+ * ---------- interrupts ----------
+ * Nothing interrupts a fuzz iteration: CHECK_FOR_INTERRUPTS() finds no
+ * pending interrupt.
+ */
+
+volatile sig_atomic_t InterruptPending = false;
+
+void
+ProcessInterrupts(void)
+{
+	InterruptPending = false;
+}
+
+/*
  * ---------- stack depth ----------
  * PostgreSQL's default max_stack_depth is 2MB; FUZZ_MAX_STACK (bytes)
  * lowers the limit so that a moderately nested input raises the ERROR

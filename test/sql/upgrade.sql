@@ -1,7 +1,7 @@
 -- The release chain: install 1.0, use it with the current module, update
--- to 1.1 and then 1.2, and find the data intact and each release's new
--- behaviour in place; a fresh install of the default version has the same
--- objects.
+-- to 1.1, 1.2 and then 1.3, and find the data intact and each release's
+-- new behaviour in place; a fresh install of the default version has the
+-- same objects.
 SET client_min_messages = warning;
 DROP DATABASE IF EXISTS regress_upgrade;
 DROP DATABASE IF EXISTS regress_fresh;
@@ -58,6 +58,39 @@ RESET SESSION AUTHORIZATION;
 SET ROLE regress_upgrade_admin;
 SELECT project_id, count(*) FROM event_definitions.event_definitions GROUP BY 1 ORDER BY 1;
 RESET ROLE;
+-- 1.2 SQL with the current module: the writer's direct write is refused by
+-- the old trigger, its write through the API goes through
+SET SESSION AUTHORIZATION regress_upgrade_member;
+UPDATE event_definitions_private.event_definitions SET description = 'x' WHERE project_id = 2;
+SELECT event_definitions.create_event_definition(2, '{"name": "by_member"}') ->> 'name' AS created;
+RESET SESSION AUTHORIZATION;
+
+-- 1.3: writes run as the extension's owner, so the roles hold no write
+-- privilege and the trigger that refused direct writes is gone; every
+-- function pins search_path and has its PARALLEL label; ids and paging
+-- numbers take any spelling
+ALTER EXTENSION event_definitions UPDATE TO '1.3';
+SELECT extversion FROM pg_extension WHERE extname = 'event_definitions';
+SELECT r.rolname, pg_catalog.bool_or(has_table_privilege(r.oid, c.oid, 'INSERT, UPDATE, DELETE, TRUNCATE')) AS may_write
+FROM pg_roles r, pg_class c
+WHERE r.rolname LIKE 'event\_definitions\_%' AND c.relnamespace = 'event_definitions_private'::regnamespace
+  AND c.relkind = 'r'
+GROUP BY 1 ORDER BY 1;
+SELECT count(*) AS guard_triggers FROM pg_trigger WHERE tgname = 'guard_write';
+SELECT p.proname FROM pg_proc p
+WHERE p.pronamespace IN ('event_definitions'::regnamespace, 'event_definitions_private'::regnamespace)
+  AND p.prolang = (SELECT oid FROM pg_language WHERE lanname = 'c')
+  AND NOT COALESCE(p.proconfig @> '{"search_path=pg_catalog, pg_temp"}', false)
+ORDER BY 1;
+SELECT p.proparallel, p.provolatile, count(*) FROM pg_proc p
+WHERE p.pronamespace = 'event_definitions'::regnamespace GROUP BY 1, 2 ORDER BY 1, 2;
+SET SESSION AUTHORIZATION regress_upgrade_member;
+UPDATE event_definitions_private.event_definitions SET description = 'x' WHERE project_id = 2;
+SELECT event_definitions.create_event_definition(2, '{"name": "after_1_3"}') ->> 'name' AS created;
+SELECT event_definitions.retrieve_event_definition(2, 'undefined');
+SELECT j->'count' AS count, jsonb_array_length(j->'results') AS page
+FROM event_definitions.list_event_definitions(2, "limit" => 9223372036854775808, "offset" => 0) j;
+RESET SESSION AUTHORIZATION;
 
 -- the same objects as a fresh install
 \getenv abs_srcdir PG_ABS_SRCDIR
