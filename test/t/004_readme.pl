@@ -131,17 +131,15 @@ sub run_page
 	foreach my $block (grep { $_->{run} } @blocks)
 	{
 		my @mine = @{ $block->{units} };
-		my $ran = !grep { $_->{index} >= $failed } @mine;
+		my $what = "$page:$block->{line}: the SQL block runs as pasted";
 
-		my $here = grep { $_->{index} == $failed } @mine;
-
-		if ($ran)
+		if (!grep { $_->{index} >= $failed } @mine)
 		{
-			pass("$page:$block->{line}: the SQL block runs as pasted");
+			pass($what);
 		}
-		elsif ($here)
+		elsif (grep { $_->{index} == $failed } @mine)
 		{
-			fail("$page:$block->{line}: the SQL block runs as pasted");
+			fail($what);
 			diag(
 				encode(
 					'UTF-8',
@@ -151,7 +149,7 @@ sub run_page
 		}
 		else
 		{
-			fail("$page:$block->{line}: the SQL block runs as pasted (not reached)");
+			fail("$what (not reached)");
 		}
 		foreach my $unit (@mine)
 		{
