@@ -1,4 +1,4 @@
--- Varied data for the dump/restore round trip (test/dump/check), loaded
+-- Varied data for the dump/restore round trip (002_dump_restore.pl), loaded
 -- through the API: projects, users with and without login roles,
 -- memberships, definitions with tags, owners, verification, hidden,
 -- promoted properties and default columns, property groups attached to

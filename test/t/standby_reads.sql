@@ -1,5 +1,5 @@
--- Every read of the API, as run by test/standby/check on the primary and on
--- the standby (as the reader login); both outputs must be identical.
+-- Every read of the API, as 001_standby.pl runs it on the primary and on the
+-- standby (as the reader login); both outputs must be identical.
 \pset format unaligned
 \pset tuples_only on
 SELECT id AS signup_id FROM event_definitions.event_definitions WHERE project_id = 7601 AND name = 'signup' \gset

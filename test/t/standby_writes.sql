@@ -1,8 +1,7 @@
--- Every write of the API on the standby, by test/standby/check: each must
--- fail with 25006 (one NOTICE per write).  -v role=postgres runs the admin
--- functions, any other login the writer's.
-SELECT :'role' = 'postgres' AS is_admin \gset
-\if :is_admin
+-- Every write of the API on the standby, by 001_standby.pl: each must fail
+-- with 25006 (one NOTICE per write).  -v admin=on runs the admin functions
+-- (as a superuser), -v admin=off the writer's.
+\if :admin
 DO $$
 DECLARE
 	s text;

@@ -1,4 +1,4 @@
--- Primary-side fixture of test/standby/check: project 7601 with a reader
+-- Primary-side fixture of 001_standby.pl: project 7601 with a reader
 -- login (user 7611) and a writer login (user 7612), a few definitions, a
 -- property group attached to one, usage counts and an ingested event.
 CREATE EXTENSION event_definitions;
