@@ -59,16 +59,20 @@ $(shlib): $(JANSSON_A)
 # PGXS tracks no header dependencies: every object depends on every header
 $(OBJS): $(wildcard src/*.h)
 
-# Fail the build when the module imports a json_* symbol that the server also
-# exports: such a call would silently land in PostgreSQL instead of jansson.
+# Fail the build when the module imports a symbol of jansson's that the
+# server also exports (json_object): such a call would silently land in
+# PostgreSQL instead of jansson.  (The module may call PostgreSQL's own
+# json_* functions, which jansson does not define.)
 all: symbols-check
 .PHONY: symbols-check
 symbols-check: $(shlib)
 	@clash=$$(comm -12 \
 		<(nm -D --undefined-only $(shlib) | awk '{print $$NF}' | sed 's/@.*//' | grep '^json_' | sort -u) \
-		<(nm -D --defined-only $(POSTGRES_BIN) | awk '{print $$NF}' | grep '^json_' | sort -u)); \
+		<(comm -12 \
+			<(nm --defined-only $(JANSSON_A) 2>/dev/null | awk '$$2 ~ /^[TDBR]$$/ {print $$3}' | sort -u) \
+			<(nm -D --defined-only $(POSTGRES_BIN) | awk '{print $$NF}' | sort -u))); \
 	if [ -n "$$clash" ]; then \
-		echo "error: $(shlib) imports symbols that postgres also exports: $$clash" >&2; exit 1; \
+		echo "error: $(shlib) imports symbols that both jansson and postgres define: $$clash" >&2; exit 1; \
 	fi; \
 	exported=$$(nm -D --defined-only $(shlib) | awk '{print $$NF}' | grep '^json_' || true); \
 	if [ -n "$$exported" ]; then \

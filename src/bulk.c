@@ -18,6 +18,7 @@
 
 #include "catalog/pg_type.h"
 #include "fmgr.h"
+#include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
@@ -63,6 +64,7 @@ ParseIds(EdJson *body, int *nids, pg_uuid_t ***uuids)
 		bool		ok = false;
 		pg_uuid_t  *uuid = NULL;
 
+		CHECK_FOR_INTERRUPTS();
 		if (item->type == EDJ_STRING)
 			uuid = ed_parse_uuid(item->str, &ok);
 		if (!ok)
@@ -379,6 +381,7 @@ ed_bulk_update_tags(PG_FUNCTION_ARGS)
 		bool	   *elem_nulls;
 		int			j;
 
+		CHECK_FOR_INTERRUPTS();
 		row->id = *DatumGetUUIDP(SPI_getbinval(locked->vals[i], locked->tupdesc, 1, &isnull));
 		row->name = TextDatumGetCString(SPI_getbinval(locked->vals[i], locked->tupdesc, 2, &isnull));
 		deconstruct_array(DatumGetArrayTypeP(SPI_getbinval(locked->vals[i], locked->tupdesc, 3, &isnull)),
@@ -574,6 +577,7 @@ ed_bulk_update_verified(PG_FUNCTION_ARGS)
 		bool		hidden_null = isnull;
 		AnsweredEntry *entry = hash_search(by_id, DatumGetUUIDP(id), HASH_ENTER, NULL);
 
+		CHECK_FOR_INTERRUPTS();
 		entry->answered = false;
 		if (was_verified == verified)
 			continue;

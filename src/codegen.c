@@ -14,6 +14,7 @@
 #include "common/cryptohash.h"
 #include "common/sha2.h"
 #include "fmgr.h"
+#include "miscadmin.h"
 #include "pgtime.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
@@ -182,6 +183,7 @@ LoadSchema(int64 project_id, CodegenSchema *schema)
 		char	   *name = SPI_getvalue(tuple, tupdesc, 1);
 		char	   *prop = SPI_getvalue(tuple, tupdesc, 2);
 
+		CHECK_FOR_INTERRUPTS();
 		if (event == NULL || strcmp(event->name, name) != 0)
 		{
 			event = &schema->events[schema->nevents++];
@@ -233,6 +235,7 @@ SchemaHash(CodegenSchema *schema)
 	{
 		CodegenEvent *event = &schema->events[e];
 
+		CHECK_FOR_INTERRUPTS();
 		if (e > 0)
 			appendStringInfoChar(&buf, ',');
 		appendStringInfoChar(&buf, '[');

@@ -14,6 +14,8 @@
  */
 #include "postgres.h"
 
+#include "miscadmin.h"
+
 #include "codegen.h"
 
 static const char *const go_keywords[] = {
@@ -374,6 +376,7 @@ codegen_golang(CodegenSchema *schema, StringInfo out)
 
 	for (e = 0; e < schema->nevents; e++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		if (e > 0)
 			appendStringInfoChar(out, '\n');
 		EmitEvent(&schema->events[e], &globals, out);

@@ -14,6 +14,8 @@
  */
 #include "postgres.h"
 
+#include "miscadmin.h"
+
 #include "codegen.h"
 
 static const char *const python_keywords[] = {
@@ -240,6 +242,8 @@ codegen_python(CodegenSchema *schema, StringInfo out)
 		char	   *method = nameset_unique(&methods,
 											psprintf("capture_%s", PyMethodBase(schema->events[e].name)),
 											"_");
+
+		CHECK_FOR_INTERRUPTS();
 
 		if (e > 0)
 			appendStringInfoChar(out, '\n');

@@ -12,6 +12,8 @@
  */
 #include "postgres.h"
 
+#include "miscadmin.h"
+
 #include "codegen.h"
 
 /*
@@ -125,6 +127,7 @@ codegen_typescript(CodegenSchema *schema, StringInfo out)
 	{
 		CodegenEvent *event = &schema->events[e];
 
+		CHECK_FOR_INTERRUPTS();
 		if (event->nfields == 0)
 		{
 			appendStringInfo(out, "    %s: Record<string, any>\n", codegen_literal(event->name));

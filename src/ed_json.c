@@ -138,6 +138,28 @@ CountValues(const char *data, size_t len)
 }
 
 /*
+ * jansson's error text (at most JSON_ERROR_TEXT_LENGTH bytes, quoting the
+ * input near the error) with control characters escaped, so that it cannot
+ * forge a line of the server log.
+ */
+static char *
+ErrorText(const char *text)
+{
+	StringInfoData buf;
+	const unsigned char *p;
+
+	initStringInfo(&buf);
+	for (p = (const unsigned char *) text; *p; p++)
+	{
+		if (*p < 0x20 || *p == 0x7f)
+			appendStringInfo(&buf, "\\x%02x", *p);
+		else
+			appendStringInfoChar(&buf, (char) *p);
+	}
+	return buf.data;
+}
+
+/*
  * Parse JSON text of at most max_values values.  Duplicate keys are
  * rejected; a NUL escape inside a string is rejected by jansson's default
  * flags.
@@ -161,7 +183,7 @@ ed_json_parse_limited(const char *data, size_t len, const char *what, int max_va
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_JSON_TEXT),
 				 errmsg("invalid JSON in %s", what),
-				 errdetail("%s (line %d, column %d).", error.text, error.line, error.column)));
+				 errdetail("%s (line %d, column %d).", ErrorText(error.text), error.line, error.column)));
 
 	PG_TRY();
 	{

@@ -219,7 +219,11 @@ ParseUserId(const char *text)
 		value = value * 10 + (*p - '0');
 	}
 	if (text[0] == '-')
+	{
+		if (value == 0)
+			goto invalid;		/* "-0" */
 		value = -value;
+	}
 	if (value < PG_INT32_MIN || value > PG_INT32_MAX)
 		goto invalid;
 	return (int32) value;

@@ -269,12 +269,131 @@ ParseListRequest(FunctionCallInfo fcinfo, ListVersion version, ListRequest *r)
 }
 
 /*
+ * What ListItems() collects while PostgreSQL's JSON parser reads a list
+ * argument: the items of a top-level array, without building a tree.
+ */
+typedef struct ListItemsState
+{
+	int			depth;
+	bool		top_array;		/* the value is an array */
+	bool		top_object;		/* the value is an object */
+	JsonTokenType top_type;		/* else the type of the scalar it is */
+	char	   *top_token;
+	bool		numbers_too;
+	char	  **items;
+	int			nitems;
+	int			cap;
+} ListItemsState;
+
+/*
+ * Parser callbacks of ListItems(): containers and scalars.
+ */
+static void
+ItemsObjectStart(void *arg)
+{
+	ListItemsState *st = arg;
+
+	st->top_object |= (st->depth++ == 0);
+}
+
+static void
+ItemsArrayStart(void *arg)
+{
+	ListItemsState *st = arg;
+
+	st->top_array |= (st->depth++ == 0);
+}
+
+static void
+ItemsEnd(void *arg)
+{
+	((ListItemsState *) arg)->depth--;
+}
+
+static void
+ItemsScalar(void *arg, char *token, JsonTokenType type)
+{
+	ListItemsState *st = arg;
+	bool		integer = type == JSON_TOKEN_NUMBER && strpbrk(token, ".eE") == NULL;
+
+	CHECK_FOR_INTERRUPTS();
+	if (st->depth == 0)
+	{
+		st->top_type = type;
+		st->top_token = token;
+		return;
+	}
+	if (st->depth != 1 || !st->top_array ||
+		!(type == JSON_TOKEN_STRING || (st->numbers_too && integer)))
+	{
+		pfree(token);
+		return;
+	}
+	if (st->nitems == st->cap)
+	{
+		st->cap = st->cap ? st->cap * 2 : 16;
+		st->items = st->items ? repalloc(st->items, sizeof(char *) * st->cap) :
+			palloc(sizeof(char *) * st->cap);
+	}
+	st->items[st->nitems++] = token;
+}
+
+/*
+ * The Python type of a top-level JSON value, as DRF's messages name it.
+ */
+static const char *
+TopPythonType(ListItemsState *st)
+{
+	if (st->top_object)
+		return "dict";
+	switch (st->top_type)
+	{
+		case JSON_TOKEN_STRING:
+			return "str";
+		case JSON_TOKEN_NUMBER:
+			return strpbrk(st->top_token, ".eE") ? "float" : "int";
+		case JSON_TOKEN_TRUE:
+		case JSON_TOKEN_FALSE:
+			return "bool";
+		default:
+			return "NoneType";
+	}
+}
+
+/*
+ * Read JSON text s with PostgreSQL's parser into *st; ERROR (22032) when it
+ * is not JSON.  Memory is the items only.
+ */
+static void
+ParseListItems(char *s, const char *attr, bool numbers_too, ListItemsState *st)
+{
+	JsonLexContext *lex = makeJsonLexContextCstringLen(s, strlen(s), PG_UTF8, true);
+	JsonSemAction sem = {0};
+	JsonParseErrorType rc;
+
+	memset(st, 0, sizeof(*st));
+	st->numbers_too = numbers_too;
+	sem.semstate = st;
+	sem.object_start = ItemsObjectStart;
+	sem.object_end = ItemsEnd;
+	sem.array_start = ItemsArrayStart;
+	sem.array_end = ItemsEnd;
+	sem.scalar = ItemsScalar;
+	rc = pg_parse_json(lex, &sem);
+	if (rc != JSON_SUCCESS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_JSON_TEXT),
+				 errmsg("invalid JSON in %s", attr),
+				 errdetail("%s", ed_value_prefix(json_errdetail(rc, lex)))));
+}
+
+/*
  * Is s valid JSON text?
  */
 static bool
 IsJson(const char *s, int len)
 {
-	JsonLexContext *lex = makeJsonLexContextCstringLen((char *) s, len, GetDatabaseEncoding(), false);
+	JsonLexContext *lex = makeJsonLexContextCstringLen((char *) s, len, PG_UTF8, false);
 
 	return pg_parse_json(lex, &nullSemAction) == JSON_SUCCESS;
 }
@@ -284,15 +403,15 @@ IsJson(const char *s, int len)
  * PostHog's query string carries it (["a","b"]); the same JSON inside a
  * JSON string, as PostgREST 12 passes a query-string value to a json
  * argument; or an array literal ({a,b}), as postgrest-js writes an array
- * in a query string.  *arg becomes the query-string form (the JSON
- * string unwrapped).  Valid JSON that is not a list is ignored (PostHog
- * ignores it), or an error when strict; anything else is invalid JSON.
- * Strings are items; numbers too, as their text, when numbers_too.
+ * in a query string.  *arg becomes the query-string form (the JSON string
+ * unwrapped).  Valid JSON that is not a list is ignored (PostHog ignores
+ * it), or an error when strict; anything else is invalid JSON.  Strings
+ * are items; integers too, as their text, when numbers_too.
  */
 static char **
 ListArgument(char **arg, const char *attr, bool numbers_too, bool strict, int *n)
 {
-	EdJson	   *v;
+	ListItemsState st;
 	char	  **items;
 	int			i;
 
@@ -313,30 +432,21 @@ ListArgument(char **arg, const char *attr, bool numbers_too, bool strict, int *n
 				items[(*n)++] = TextDatumGetCString(elems[i]);
 		return items;
 	}
-	v = ed_json_parse(*arg, strlen(*arg), attr);
-	if (v->type == EDJ_STRING && (v->str[0] == '{' || IsJson(v->str, v->len)))
+	ParseListItems(*arg, attr, numbers_too, &st);
+	if (!st.top_array && !st.top_object && st.top_type == JSON_TOKEN_STRING &&
+		(st.top_token[0] == '{' || IsJson(st.top_token, strlen(st.top_token))))
 	{
-		*arg = v->str;
+		*arg = st.top_token;
 		return ListArgument(arg, attr, numbers_too, strict, n);
 	}
-	if (v->type != EDJ_ARRAY)
+	if (!st.top_array)
 	{
 		if (strict)
-			ed_field_error(attr, psprintf("Expected a list of items but got type \"%s\".", ed_python_type(v)));
+			ed_field_error(attr, psprintf("Expected a list of items but got type \"%s\".", TopPythonType(&st)));
 		return NULL;
 	}
-	items = palloc(sizeof(char *) * Max(v->len, 1));
-	for (i = 0; i < v->len; i++)
-	{
-		EdJson	   *item = v->items[i];
-
-		CHECK_FOR_INTERRUPTS();
-		if (item->type == EDJ_STRING)
-			items[(*n)++] = item->str;
-		else if (numbers_too && item->type == EDJ_INTEGER)
-			items[(*n)++] = psprintf(INT64_FORMAT, item->ival);
-	}
-	return items;
+	*n = st.nitems;
+	return st.items;
 }
 
 /*

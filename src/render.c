@@ -448,7 +448,10 @@ ed_push_definitions_field(JsonbParseState **state, const char *key,
 	PushKey(state, key);
 	pushJsonbValue(state, WJB_BEGIN_ARRAY, NULL);
 	for (row = 0; row < nrows; row++)
+	{
+		CHECK_FOR_INTERRUPTS();
 		PushDefinition(state, rows->vals[row], rows->tupdesc);
+	}
 	pushJsonbValue(state, WJB_END_ARRAY, NULL);
 }
 

@@ -299,7 +299,7 @@ ed_field_choice(EdJson *v, const char *attr, const char *const *choices, char **
 		input = v->type == EDJ_TRUE ? "True" : "False";
 	else
 		input = ed_json_serialize(v);
-	ed_field_error(attr, psprintf("\"%s\" is not a valid choice.", input));
+	ed_field_error(attr, psprintf("\"%s\" is not a valid choice.", ed_value_prefix(input)));
 }
 
 /*
@@ -347,7 +347,7 @@ ed_field_user_id(EdJson *v, const char *attr)
 		/* Django cannot make an integer of it: DRF answers incorrect_type */
 		if (v->str[0] == '\0' || *end != '\0')
 			ed_field_error(attr, "Incorrect type. Expected pk value, received str.");
-		ed_field_error(attr, psprintf("Invalid pk \"%s\" - object does not exist.", v->str));
+		ed_field_error(attr, psprintf("Invalid pk \"%s\" - object does not exist.", ed_value_prefix(v->str)));
 	}
 	if (v->type == EDJ_INTEGER)
 		ed_field_error(attr, psprintf("Invalid pk \"" INT64_FORMAT "\" - object does not exist.", v->ival));
