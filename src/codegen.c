@@ -121,26 +121,6 @@ codegen_in_list(const char *s, const char *const *list)
 }
 
 /*
- * Python's datetime.now().isoformat() of the transaction start, in the
- * session's time zone.
- */
-static char *
-GeneratedAt(void)
-{
-	struct pg_tm tm;
-	fsec_t		fsec;
-	int			tz;
-
-	if (timestamp2tm(GetCurrentTransactionStartTimestamp(), &tz, &tm, &fsec, NULL, NULL) != 0)
-		elog(ERROR, "transaction start timestamp out of range");
-	if (fsec != 0)
-		return psprintf("%04d-%02d-%02dT%02d:%02d:%02d.%06d", tm.tm_year, tm.tm_mon, tm.tm_mday,
-						tm.tm_hour, tm.tm_min, tm.tm_sec, (int) fsec);
-	return psprintf("%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year, tm.tm_mon, tm.tm_mday,
-					tm.tm_hour, tm.tm_min, tm.tm_sec);
-}
-
-/*
  * Read the project's selected events with their properties, in one query
  * (so one snapshot): every name not starting with '$', plus $pageview,
  * $pageleave and $screen, hidden and unverified ones included.
@@ -175,7 +155,7 @@ LoadSchema(int64 project_id, CodegenSchema *schema)
 	schema->events = palloc0(sizeof(CodegenEvent) * Max(nrows, 1));
 	schema->nevents = 0;
 	schema->has_datetime = false;
-	schema->generated_at = GeneratedAt();
+	schema->generated_at = ed_local_isoformat(GetCurrentTransactionStartTimestamp());
 
 	for (row = 0; row < nrows; row++)
 	{

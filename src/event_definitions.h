@@ -96,6 +96,10 @@ extern void ed_restore_user(EdUserSwitch *s);
 /* module.c */
 extern char *ed_base_url;
 extern bool ed_enable_reject_mode;
+
+/* time.c */
 extern char *ed_format_iso8601(TimestampTz ts);
+extern char *ed_local_isoformat(TimestampTz ts);
+extern bool ed_is_iso8601(const char *s);
 
 #endif							/* EVENT_DEFINITIONS_H */

@@ -28,89 +28,6 @@
 #include "render.h"
 
 /*
- * Read n digits at *p into *value; false if they are not all there.
- */
-static bool
-ReadDigits(const char **p, int n, int *value)
-{
-	int			i;
-
-	*value = 0;
-	for (i = 0; i < n; i++)
-	{
-		if (!isdigit((unsigned char) (*p)[i]))
-			return false;
-		*value = *value * 10 + ((*p)[i] - '0');
-	}
-	*p += n;
-	return true;
-}
-
-/*
- * Is s an ISO-8601 date or date-time: YYYY-MM-DD, optionally followed by
- * 'T' or ' ', HH:MM, optional :SS and fraction, and an optional zone (Z or
- * +HH, +HHMM, +HH:MM)?
- */
-static bool
-IsIso8601(const char *s)
-{
-	const char *p = s;
-	int			year,
-				month,
-				day,
-				hour,
-				minute,
-				second = 0;
-
-	if (!ReadDigits(&p, 4, &year) || *p++ != '-' || !ReadDigits(&p, 2, &month) ||
-		*p++ != '-' || !ReadDigits(&p, 2, &day))
-		return false;
-	if (month < 1 || month > 12 || day < 1 || day > 31)
-		return false;
-	if (*p == '\0')
-		return true;
-	if (*p != 'T' && *p != ' ')
-		return false;
-	p++;
-	if (!ReadDigits(&p, 2, &hour) || *p++ != ':' || !ReadDigits(&p, 2, &minute))
-		return false;
-	if (*p == ':')
-	{
-		p++;
-		if (!ReadDigits(&p, 2, &second))
-			return false;
-		if (*p == '.')
-		{
-			p++;
-			if (!isdigit((unsigned char) *p))
-				return false;
-			while (isdigit((unsigned char) *p))
-				p++;
-		}
-	}
-	if (hour > 23 || minute > 59 || second > 60)
-		return false;
-	if (*p == 'Z')
-		p++;
-	else if (*p == '+' || *p == '-')
-	{
-		int			zh,
-					zm = 0;
-
-		p++;
-		if (!ReadDigits(&p, 2, &zh))
-			return false;
-		if (*p == ':')
-			p++;
-		if (isdigit((unsigned char) *p) && !ReadDigits(&p, 2, &zm))
-			return false;
-		if (zh > 23 || zm > 59)
-			return false;
-	}
-	return *p == '\0';
-}
-
-/*
  * Can a JSON value be read as the declared property type?  Numbers may come
  * as numeric strings, booleans as "true"/"false", DateTime as an ISO-8601
  * string or an epoch number.
@@ -150,7 +67,7 @@ ValueFitsType(JsonbValue *v, const char *type)
 		if (v->type == jbvNumeric)
 			return true;
 		if (v->type == jbvString)
-			return IsIso8601(pnstrdup(v->val.string.val, v->val.string.len));
+			return ed_is_iso8601(pnstrdup(v->val.string.val, v->val.string.len));
 		return false;
 	}
 	if (strcmp(type, "Object") == 0)
