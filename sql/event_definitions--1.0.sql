@@ -19,25 +19,32 @@ END
 $encoding$;
 
 /*
- * Roles.  They are cluster-wide, so they are created only when missing and
- * survive DROP EXTENSION (a second database reuses them).
+ * Roles.  They are cluster-wide, so they are created only when missing
+ * (NOLOGIN, and given their hierarchy: a writer is a reader, an admin a
+ * writer), and survive DROP EXTENSION (a second database reuses them).  A
+ * role that exists already is left exactly as it is.
  */
 DO $roles$
 DECLARE
 	r text;
+	created text[] := '{}';
 BEGIN
 	FOREACH r IN ARRAY ARRAY['event_definitions_reader', 'event_definitions_writer',
 							 'event_definitions_admin', 'event_definitions_gateway']
 	LOOP
 		IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname OPERATOR(pg_catalog.=) r) THEN
 			EXECUTE pg_catalog.format('CREATE ROLE %I NOLOGIN', r);
+			created := created OPERATOR(pg_catalog.||) r;
 		END IF;
 	END LOOP;
+	IF 'event_definitions_writer' OPERATOR(pg_catalog.=) ANY (created) THEN
+		GRANT event_definitions_reader TO event_definitions_writer;
+	END IF;
+	IF 'event_definitions_admin' OPERATOR(pg_catalog.=) ANY (created) THEN
+		GRANT event_definitions_writer TO event_definitions_admin;
+	END IF;
 END
 $roles$;
-
-GRANT event_definitions_reader TO event_definitions_writer;
-GRANT event_definitions_writer TO event_definitions_admin;
 
 CREATE SCHEMA event_definitions_private;
 COMMENT ON SCHEMA event_definitions_private IS
