@@ -260,10 +260,7 @@ ed_upsert_user(PG_FUNCTION_ARGS)
 static void
 AdminNotFound(const char *what)
 {
-	ereport(ERROR,
-			(errcode(ERRCODE_ED_NOT_FOUND),
-			 errmsg("%s not found", what),
-			 errdetail("Not found.")));
+	ed_not_found(psprintf("%s not found", what));
 }
 
 PG_FUNCTION_INFO_V1(ed_add_project_member);

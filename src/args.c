@@ -26,11 +26,16 @@ void
 ed_check_arg_size(Size size, const char *what)
 {
 	if (size > ED_MAX_ARG_BYTES)
+	{
+		char	   *detail = psprintf("It has %zu bytes; at most %d bytes (2.5 MB) are accepted.",
+									  size, ED_MAX_ARG_BYTES);
+
 		ereport(ERROR,
 				(errcode(ERRCODE_ED_TOO_LARGE),
 				 errmsg("%s is too large", what),
-				 errdetail("It has %zu bytes; at most %d bytes (2.5 MB) are accepted.",
-						   size, ED_MAX_ARG_BYTES)));
+				 errdetail("%s", detail),
+				 errhint("%s", ed_posthog_error("invalid_request", "request_too_large", detail, NULL))));
+	}
 }
 
 /*

@@ -262,10 +262,7 @@ ed_render_definition(int64 project_id, Datum id, bool read_only, bool *found)
 void
 ed_definition_not_found(void)
 {
-	ereport(ERROR,
-			(errcode(ERRCODE_ED_NOT_FOUND),
-			 errmsg("event definition not found"),
-			 errdetail("Not found.")));
+	ed_not_found("event definition not found");
 }
 
 PG_FUNCTION_INFO_V1(ed_create_event_definition);

@@ -160,6 +160,26 @@ ErrorText(const char *text)
 }
 
 /*
+ * PostHog's error object for an error of this file, as JSON text (see
+ * ed_posthog_error(), which lives where builtins.h may be included).
+ */
+static char *
+ErrorObject(const char *type, const char *code, const char *detail)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "{\"type\":");
+	ed_json_append_string(&buf, type, strlen(type));
+	appendStringInfoString(&buf, ",\"code\":");
+	ed_json_append_string(&buf, code, strlen(code));
+	appendStringInfoString(&buf, ",\"detail\":");
+	ed_json_append_string(&buf, detail, strlen(detail));
+	appendStringInfoString(&buf, ",\"attr\":null}");
+	return buf.data;
+}
+
+/*
  * Parse JSON text of at most max_values values.  Duplicate keys are
  * rejected; a NUL escape inside a string is rejected by jansson's default
  * flags.
@@ -172,18 +192,30 @@ ed_json_parse_limited(const char *data, size_t len, const char *what, int max_va
 	EdJson	   *volatile result = NULL;
 
 	if (CountValues(data, len) > (size_t) max_values)
+	{
+		char	   *detail = psprintf("At most %d values (array items, object members and scalars) are accepted.",
+									  max_values);
+
 		ereport(ERROR,
 				(errcode(ERRCODE_ED_TOO_LARGE),
 				 errmsg("%s has too many JSON values", what),
-				 errdetail("At most %d values (array items, object members and scalars) are accepted.",
-						   max_values)));
+				 errdetail("%s", detail),
+				 errhint("%s", ErrorObject("invalid_request", "request_too_large", detail))));
+	}
 
 	root = json_loadb(data, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &error);
 	if (root == NULL)
+	{
+		char	   *detail = psprintf("%s (line %d, column %d).", ErrorText(error.text),
+									  error.line, error.column);
+
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_JSON_TEXT),
 				 errmsg("invalid JSON in %s", what),
-				 errdetail("%s (line %d, column %d).", ErrorText(error.text), error.line, error.column)));
+				 errdetail("%s", detail),
+				 errhint("%s", ErrorObject("validation_error", "parse_error",
+										   psprintf("JSON parse error - %s", detail)))));
+	}
 
 	PG_TRY();
 	{

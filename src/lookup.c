@@ -37,11 +37,13 @@ ed_event_definition_by_name(PG_FUNCTION_ARGS)
 	Datum		values[2];
 	Datum		result;
 
+	/* PostHog's by_name answers {"detail": ...} only (a handwritten response) */
 	if (PG_ARGISNULL(1) || VARSIZE_ANY_EXHDR(PG_GETARG_TEXT_PP(1)) == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_ED_VALIDATION),
 				 errmsg("query parameter \"name\" is required"),
 				 errdetail("Query parameter 'name' is required"),
+				 errhint("{\"detail\":\"Query parameter 'name' is required\"}"),
 				 err_generic_string(PG_DIAG_COLUMN_NAME, "name")));
 
 	values[0] = Int64GetDatum(project_id);
@@ -51,11 +53,18 @@ ed_event_definition_by_name(PG_FUNCTION_ARGS)
 	{
 		/* a short prefix of the name: a long one would flood the log */
 		char	   *name = ed_value_prefix(text_to_cstring(PG_GETARG_TEXT_PP(1)));
+		char	   *detail = psprintf("Event definition with name '%s' not found", name);
+		StringInfoData object;
 
+		initStringInfo(&object);
+		appendStringInfoString(&object, "{\"detail\":");
+		ed_json_append_string(&object, detail, strlen(detail));
+		appendStringInfoChar(&object, '}');
 		ereport(ERROR,
 				(errcode(ERRCODE_ED_NOT_FOUND),
 				 errmsg("event definition with name '%s' not found", name),
-				 errdetail("Event definition with name '%s' not found", name)));
+				 errdetail("%s", detail),
+				 errhint("%s", object.data)));
 	}
 	result = ed_definition_jsonb(SPI_tuptable->vals[0], SPI_tuptable->tupdesc);
 	SPI_finish();

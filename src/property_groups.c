@@ -228,10 +228,7 @@ GroupSnapshot(int64 project_id, Datum group_id, bool *isnull)
 static void
 GroupNotFound(void)
 {
-	ereport(ERROR,
-			(errcode(ERRCODE_ED_NOT_FOUND),
-			 errmsg("property group not found"),
-			 errdetail("Not found.")));
+	ed_not_found("property group not found");
 }
 
 /*
@@ -590,10 +587,7 @@ ed_remove_event_schema(PG_FUNCTION_ARGS)
 	ed_become_owner(&as_owner);
 	CheckSchemaEnds(project_id, values[1], values[2]);
 	if (ed_exec(&plan, values, NULL, false, 0) == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_ED_NOT_FOUND),
-				 errmsg("property group is not attached to this event definition"),
-				 errdetail("Not found.")));
+		ed_not_found("property group is not attached to this event definition");
 	ed_restore_user(&as_owner);
 	SPI_finish();
 	ed_set_response_status("204");

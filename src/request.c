@@ -26,22 +26,97 @@ ed_parse_body(text *body, const char *what)
 	EdJson	   *v = ed_json_parse(VARDATA_ANY(body), VARSIZE_ANY_EXHDR(body), what);
 
 	if (v->type != EDJ_OBJECT)
+	{
+		char	   *detail = psprintf("Invalid data. Expected a dictionary, but got %s.", ed_python_type(v));
+
 		ereport(ERROR,
 				(errcode(ERRCODE_ED_VALIDATION),
 				 errmsg("invalid %s: expected a JSON object, got %s", what, ed_json_type_name(v)),
-				 errdetail("Invalid data. Expected a dictionary, but got %s.", ed_python_type(v))));
+				 errdetail("%s", detail),
+				 errhint("%s", ed_posthog_error("validation_error", "invalid_input", detail, NULL))));
+	}
 	return v;
 }
 
 /*
+ * DRF's codes of its fixed messages (the error_messages of its fields),
+ * by the start of the message; any other validation message (the
+ * serializers' own: a duplicate name, hidden and verified, ...) is a
+ * ValidationError of code "invalid", which PostHog's exception handler
+ * answers as "invalid_input".
+ */
+static const struct
+{
+	const char *start;
+	const char *code;
+}			drf_codes[] = {
+	{"This field is required.", "required"},
+	{"This field may not be null.", "null"},
+	{"This field may not be blank.", "blank"},
+	{"This list may not be empty.", "empty"},
+	{"Ensure this field has no more than", "max_length"},
+	{"Ensure this value is greater than or equal to", "min_value"},
+	{"Expected a list of items but got type", "not_a_list"},
+	{"Invalid pk \"", "does_not_exist"},
+	{"Incorrect type. Expected pk value", "incorrect_type"},
+};
+
+/*
+ * DRF's code of a validation message.
+ */
+static const char *
+DrfCode(const char *detail)
+{
+	int			i;
+	size_t		len = strlen(detail);
+
+	for (i = 0; i < (int) lengthof(drf_codes); i++)
+		if (strncmp(detail, drf_codes[i].start, strlen(drf_codes[i].start)) == 0)
+			return drf_codes[i].code;
+	if (len > strlen("\" is not a valid choice.") && detail[0] == '"' &&
+		strcmp(detail + len - strlen("\" is not a valid choice."), "\" is not a valid choice.") == 0)
+		return "invalid_choice";
+	return "invalid_input";
+}
+
+/*
+ * PostHog's error object, {"type", "code", "detail", "attr"}, as JSON
+ * text: the hint of every error the extension raises, which PostgREST
+ * passes on (details and hint are the only free fields of its error
+ * body) and the gateway answers as the body.  attr may be NULL.
+ */
+char *
+ed_posthog_error(const char *type, const char *code, const char *detail, const char *attr)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "{\"type\":");
+	ed_json_append_string(&buf, type, strlen(type));
+	appendStringInfoString(&buf, ",\"code\":");
+	ed_json_append_string(&buf, code, strlen(code));
+	appendStringInfoString(&buf, ",\"detail\":");
+	ed_json_append_string(&buf, detail, strlen(detail));
+	appendStringInfoString(&buf, ",\"attr\":");
+	if (attr)
+		ed_json_append_string(&buf, attr, strlen(attr));
+	else
+		appendStringInfoString(&buf, "null");
+	appendStringInfoChar(&buf, '}');
+	return buf.data;
+}
+
+/*
  * Reject a request: attr is PostHog's field name (NULL for an error that
- * concerns the whole body), detail PostHog's sentence.
+ * concerns the whole body), detail PostHog's sentence.  The hint carries
+ * PostHog's error object.
  */
 void
 ed_field_error(const char *attr, const char *detail)
 {
 	char	   *msg = pstrdup(detail);
 	size_t		len = strlen(msg);
+	char	   *object = ed_posthog_error("validation_error", DrfCode(detail), detail, attr);
 
 	/* house style: message in lower case, without the final period */
 	if (len > 0 && msg[len - 1] == '.')
@@ -54,12 +129,30 @@ ed_field_error(const char *attr, const char *detail)
 				(errcode(ERRCODE_ED_VALIDATION),
 				 errmsg("invalid \"%s\": %s", attr, msg),
 				 errdetail("%s", detail),
+				 errhint("%s", object),
 				 err_generic_string(PG_DIAG_COLUMN_NAME, attr)));
 	else
 		ereport(ERROR,
 				(errcode(ERRCODE_ED_VALIDATION),
 				 errmsg("invalid request: %s", msg),
-				 errdetail("%s", detail)));
+				 errdetail("%s", detail),
+				 errhint("%s", object)));
+	pg_unreachable();
+}
+
+/*
+ * PT404 (HTTP 404) for a missing object, or one the caller may not see:
+ * message names what is missing, detail and hint are PostHog's "Not found."
+ * and its error object.
+ */
+void
+ed_not_found(const char *message)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_ED_NOT_FOUND),
+			 errmsg("%s", message),
+			 errdetail("Not found."),
+			 errhint("%s", ed_posthog_error("invalid_request", "not_found", "Not found.", NULL))));
 	pg_unreachable();
 }
 

@@ -127,10 +127,7 @@ ed_require_project(int64 project_id)
 	if (access == ED_ACCESS_MEMBER)
 		return;
 	if (access == ED_ACCESS_NONE || ed_exec(&plan, values, NULL, true, 1) == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_ED_NOT_FOUND),
-				 errmsg("project %lld not found", (long long) project_id),
-				 errdetail("Not found.")));
+		ed_not_found(psprintf("project %lld not found", (long long) project_id));
 }
 
 /*
