@@ -323,3 +323,193 @@ END
 $$;
 
 NOTIFY pgrst, 'reload schema';
+
+/*
+ * Governance: project settings, value rules on properties, the violations
+ * log.  Ingestion keeps, per backend, what an event's checks need (its
+ * definition, its properties and rules, the project's settings); every
+ * change to any of that sends a relcache invalidation of project_settings
+ * (the "ingestion configuration" relation), which tells every backend to
+ * forget what it kept.
+ */
+CREATE TABLE event_definitions_private.project_settings (
+	project_id				bigint PRIMARY KEY REFERENCES event_definitions_private.projects ON DELETE CASCADE,
+	event_name_pattern		text,
+	property_name_pattern	text,
+	stale_after_days		integer NOT NULL DEFAULT 30 CHECK (stale_after_days OPERATOR(pg_catalog.>=) 1),
+	unplanned_events		text NOT NULL DEFAULT 'allow' CHECK (unplanned_events IN ('allow', 'flag', 'reject')),
+	violation_examples		integer NOT NULL DEFAULT 5
+							CHECK (violation_examples OPERATOR(pg_catalog.>=) 0 AND violation_examples OPERATOR(pg_catalog.<=) 100),
+	updated_at				timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	updated_by_id			integer REFERENCES event_definitions_private.users ON DELETE SET NULL
+);
+COMMENT ON TABLE event_definitions_private.project_settings IS
+	'A project''s governance settings (naming patterns, staleness, unplanned events, violation examples); no row means the defaults';
+
+ALTER TABLE event_definitions_private.property_group_properties
+	ADD COLUMN rules jsonb,
+	ADD COLUMN is_optional_in_types boolean NOT NULL DEFAULT false;
+COMMENT ON COLUMN event_definitions_private.property_group_properties.rules IS
+	'Value rules (a JSON Schema subset: enum, pattern, minimum, maximum, exclusiveMinimum, exclusiveMaximum, minLength, maxLength, minItems, maxItems, format), validated when written';
+COMMENT ON COLUMN event_definitions_private.property_group_properties.is_optional_in_types IS
+	'PostHog''s is_optional_in_types: a required property the generated types still mark optional';
+
+CREATE TABLE event_definitions_private.ingestion_violations (
+	project_id	bigint NOT NULL REFERENCES event_definitions_private.projects ON DELETE CASCADE,
+	event		text COLLATE "C" NOT NULL,
+	property	text COLLATE "C" NOT NULL DEFAULT '',
+	violation	text NOT NULL,
+	shard		integer NOT NULL,
+	count		bigint NOT NULL CHECK (count OPERATOR(pg_catalog.>) 0),
+	first_seen	timestamptz NOT NULL,
+	last_seen	timestamptz NOT NULL,
+	examples	jsonb NOT NULL DEFAULT '[]',
+	PRIMARY KEY (project_id, event, property, violation, shard)
+);
+COMMENT ON TABLE event_definitions_private.ingestion_violations IS
+	'Violation counts of ingestion per (project, event, property, violation), one row per backend that counted (shard), so concurrent ingestion never waits on one row; read through the view event_definitions.ingestion_violations';
+COMMENT ON COLUMN event_definitions_private.ingestion_violations.property IS
+	'The property, or '''' for a violation of the event itself (naming, unplanned_event)';
+
+SELECT pg_catalog.pg_extension_config_dump('event_definitions_private.project_settings', '');
+SELECT pg_catalog.pg_extension_config_dump('event_definitions_private.ingestion_violations', '');
+
+DO $rls$
+DECLARE
+	t text;
+BEGIN
+	FOREACH t IN ARRAY ARRAY['project_settings', 'ingestion_violations']
+	LOOP
+		EXECUTE pg_catalog.format('ALTER TABLE event_definitions_private.%I ENABLE ROW LEVEL SECURITY', t);
+		EXECUTE pg_catalog.format('ALTER TABLE event_definitions_private.%I FORCE ROW LEVEL SECURITY', t);
+		EXECUTE pg_catalog.format(
+			'CREATE POLICY project_access ON event_definitions_private.%I '
+			'USING ((project_id OPERATOR(pg_catalog.=) ANY ('
+			'(SELECT event_definitions_private.policy_projects())::bigint[])) IS NOT FALSE)', t);
+	END LOOP;
+END
+$rls$;
+GRANT SELECT ON event_definitions_private.project_settings, event_definitions_private.ingestion_violations
+	TO event_definitions_reader;
+
+-- what ingestion keeps goes whenever what it was computed from changes
+CREATE FUNCTION event_definitions_private.ingest_config_changed() RETURNS trigger
+AS 'MODULE_PATHNAME', 'ed_ingest_config_changed'
+LANGUAGE C
+SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION event_definitions_private.ingest_config_changed() IS
+	'Tells every backend to forget the definitions, properties, rules and settings its ingestion keeps';
+CREATE TRIGGER ingest_config_changed
+	AFTER UPDATE OF enforcement_mode OR DELETE OR TRUNCATE ON event_definitions_private.event_definitions
+	FOR EACH STATEMENT EXECUTE FUNCTION event_definitions_private.ingest_config_changed();
+CREATE TRIGGER ingest_config_changed
+	AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON event_definitions_private.event_schemas
+	FOR EACH STATEMENT EXECUTE FUNCTION event_definitions_private.ingest_config_changed();
+CREATE TRIGGER ingest_config_changed
+	AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON event_definitions_private.property_group_properties
+	FOR EACH STATEMENT EXECUTE FUNCTION event_definitions_private.ingest_config_changed();
+CREATE TRIGGER ingest_config_changed
+	AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON event_definitions_private.project_settings
+	FOR EACH STATEMENT EXECUTE FUNCTION event_definitions_private.ingest_config_changed();
+CREATE TRIGGER ingest_config_changed
+	AFTER DELETE OR TRUNCATE ON event_definitions_private.projects
+	FOR EACH STATEMENT EXECUTE FUNCTION event_definitions_private.ingest_config_changed();
+ALTER TABLE event_definitions_private.event_definitions ENABLE ALWAYS TRIGGER ingest_config_changed;
+ALTER TABLE event_definitions_private.event_schemas ENABLE ALWAYS TRIGGER ingest_config_changed;
+ALTER TABLE event_definitions_private.property_group_properties ENABLE ALWAYS TRIGGER ingest_config_changed;
+ALTER TABLE event_definitions_private.project_settings ENABLE ALWAYS TRIGGER ingest_config_changed;
+ALTER TABLE event_definitions_private.projects ENABLE ALWAYS TRIGGER ingest_config_changed;
+
+-- the violations of a definition go with it
+CREATE FUNCTION event_definitions_private.drop_violations() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	DELETE FROM event_definitions_private.ingestion_violations v
+	USING deleted d
+	WHERE v.project_id OPERATOR(pg_catalog.=) d.project_id AND v.event OPERATOR(pg_catalog.=) d.name;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION event_definitions_private.drop_violations() IS
+	'Deletes the ingestion violations of deleted event definitions';
+CREATE TRIGGER drop_violations
+	AFTER DELETE ON event_definitions_private.event_definitions
+	REFERENCING OLD TABLE AS deleted
+	FOR EACH STATEMENT EXECUTE FUNCTION event_definitions_private.drop_violations();
+ALTER TABLE event_definitions_private.event_definitions ENABLE ALWAYS TRIGGER drop_violations;
+
+-- at most n examples of the shards' lists, oldest shard first
+CREATE FUNCTION event_definitions_private.first_examples(lists jsonb[], n integer) RETURNS jsonb
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT COALESCE(pg_catalog.jsonb_agg(x.value ORDER BY x.list_ord, x.item_ord), '[]'::jsonb)
+	FROM (SELECT e.value, l.ord AS list_ord, e.ord AS item_ord,
+				 pg_catalog.row_number() OVER (ORDER BY l.ord, e.ord) AS rank
+		  FROM pg_catalog.unnest(lists) WITH ORDINALITY AS l(list, ord),
+			   LATERAL pg_catalog.jsonb_array_elements(l.list) WITH ORDINALITY AS e(value, ord)) x
+	WHERE x.rank OPERATOR(pg_catalog.<=) COALESCE(n, 5)
+$$;
+COMMENT ON FUNCTION event_definitions_private.first_examples(jsonb[], integer) IS
+	'The first n examples of a violation''s per-shard example lists';
+
+CREATE VIEW event_definitions.ingestion_violations WITH (security_invoker = true) AS
+SELECT v.project_id, v.event, NULLIF(v.property, '') AS property, v.violation,
+	   pg_catalog.sum(v.count)::bigint AS count,
+	   pg_catalog.min(v.first_seen) AS first_seen, pg_catalog.max(v.last_seen) AS last_seen,
+	   event_definitions_private.first_examples(pg_catalog.array_agg(v.examples ORDER BY v.first_seen, v.shard),
+												pg_catalog.min(s.violation_examples)) AS examples
+FROM event_definitions_private.ingestion_violations v
+LEFT JOIN event_definitions_private.project_settings s ON s.project_id OPERATOR(pg_catalog.=) v.project_id
+GROUP BY v.project_id, v.event, v.property, v.violation;
+COMMENT ON VIEW event_definitions.ingestion_violations IS
+	'What ingestion found wrong, per (project, event, property, violation): how often, first and last seen, and at most violation_examples example payloads';
+GRANT SELECT ON event_definitions.ingestion_violations TO event_definitions_reader;
+
+/*
+ * Governance functions, and batch ingestion.
+ */
+CREATE FUNCTION event_definitions.project_settings(project_id bigint)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'ed_project_settings'
+LANGUAGE C STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION event_definitions.project_settings(bigint) IS
+	'The project''s governance settings: event_name_pattern, property_name_pattern, stale_after_days, unplanned_events, violation_examples';
+
+CREATE FUNCTION event_definitions.update_project_settings(project_id bigint, body json)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'ed_update_project_settings'
+LANGUAGE C VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION event_definitions.update_project_settings(bigint, json) IS
+	'PATCH of the project''s governance settings, logged in the activity log with scope Project';
+
+CREATE FUNCTION event_definitions.naming_violations(project_id bigint)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'ed_naming_violations'
+LANGUAGE C STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION event_definitions.naming_violations(bigint) IS
+	'The existing event names and property names that break the project''s naming patterns (a pattern set later changes nothing)';
+
+CREATE FUNCTION event_definitions.ingest_events(project_id bigint, events jsonb)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'ed_ingest_events'
+LANGUAGE C VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION event_definitions.ingest_events(bigint, jsonb) IS
+	'Batch ingestion of at most 10,000 {"event", "properties", "timestamp"}: ingest_event''s semantics per element, in one statement''s work -> {accepted, rejected, results}';
+
+REVOKE ALL ON FUNCTION event_definitions.project_settings(bigint), event_definitions.update_project_settings(bigint, json),
+	event_definitions.naming_violations(bigint), event_definitions.ingest_events(bigint, jsonb),
+	event_definitions_private.ingest_config_changed(), event_definitions_private.drop_violations(),
+	event_definitions_private.first_examples(jsonb[], integer)
+FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION event_definitions.project_settings(bigint), event_definitions.naming_violations(bigint),
+	event_definitions_private.first_examples(jsonb[], integer)
+TO event_definitions_reader;
+GRANT EXECUTE ON FUNCTION event_definitions.update_project_settings(bigint, json), event_definitions.ingest_events(bigint, jsonb)
+TO event_definitions_writer;

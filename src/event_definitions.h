@@ -42,7 +42,7 @@ typedef struct EdPlan
 /* util.c */
 extern SPIPlanPtr ed_plan(EdPlan *p);
 extern int	ed_exec(EdPlan *p, Datum *values, const char *nulls, bool read_only, long count);
-extern int	ed_exec_latest(EdPlan *p, Datum *values, const char *nulls, bool *keep);
+extern int	ed_exec_latest(EdPlan *p, Datum *values, const char *nulls, bool *keep, long count);
 extern Datum ed_copy_result(int row, int col, bool *isnull);
 extern void ed_require_project(int64 project_id);
 extern char *ed_uuid_text(pg_uuid_t *uuid);
@@ -98,6 +98,7 @@ extern void ed_restore_user(EdUserSwitch *s);
 /* module.c */
 extern char *ed_base_url;
 extern bool ed_enable_reject_mode;
+extern int	ed_last_seen_interval;
 
 /* time.c */
 extern char *ed_format_iso8601(TimestampTz ts);

@@ -290,7 +290,7 @@ ActingUser(Oid principal, const char *claims, const char *setting, int32 *user_i
 		return found;
 	}
 	values[0] = ObjectIdGetDatum(principal);
-	if (ed_exec_latest(&login_plan, values, NULL, keep) == 0)
+	if (ed_exec_latest(&login_plan, values, NULL, keep, 1) == 0)
 		return false;
 	*user_id = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 	return true;
@@ -343,7 +343,7 @@ ComputeIdentity(Oid principal, const char *claims, const char *setting)
 	if (has_user)
 	{
 		values[0] = Int32GetDatum(user_id);
-		ed_exec_latest(&projects_plan, values, NULL, &keep);
+		ed_exec_latest(&projects_plan, values, NULL, &keep, 1);
 		projects = DatumGetArrayTypeP(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 	}
 	else
@@ -352,7 +352,7 @@ ComputeIdentity(Oid principal, const char *claims, const char *setting)
 	values[1] = Int32GetDatum(user_id);
 	nulls[0] = ' ';
 	nulls[1] = has_user ? ' ' : 'n';
-	ed_exec_latest(&users_plan, values, nulls, &keep);
+	ed_exec_latest(&users_plan, values, nulls, &keep, 1);
 	users = DatumGetArrayTypeP(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 	ed_restore_user(&as_owner);
 

@@ -1,35 +1,326 @@
 /*-------------------------------------------------------------------------
  *
  * ingest.c
- *	  ingest_event(): what an ingestion pipeline (or a trigger on an
- *	  application's events table) calls for every event it sees.
+ *	  ingest_event() and ingest_events(): what an ingestion pipeline (or a
+ *	  trigger on an application's events table) calls for the events it
+ *	  sees.
  *
- * The definition is upserted (created_at on first sight, last_seen_at
- * only moved forward), then the event's properties are checked against the
- * property groups attached to it.  Under enforcement_mode "reject" an
- * event with violations is not accepted; under "allow" it is, and the
- * violations are still reported.
+ * An event's definition is created on first sight (created_at), its
+ * last_seen_at moved forward; then the event's properties are checked
+ * against the property groups attached to it: missing required properties,
+ * type mismatches (with PostHog's coercions), and the properties' value
+ * rules.  A name without a definition is also checked against the
+ * project's naming pattern, and handled as its unplanned_events setting
+ * says.  Under enforcement_mode "reject" an event with violations is not
+ * accepted; under "allow" it is, and the violations are still reported.
+ * Violations are counted per (project, event, property, violation), one
+ * row per backend, with a few example payloads.
+ *
+ * Each backend keeps what an event's checks need: its definition (id,
+ * whether it has been seen, how recently, its enforcement mode) and its
+ * properties with their compiled rules; the project's settings
+ * (settings.c); which projects exist.  So an event of a known name costs
+ * no statement at all, and last_seen_at is written at most once per name
+ * per event_definitions.last_seen_interval (an hour by default): steady
+ * ingestion does not churn the table.  Every change of what is kept
+ * (enforcement modes, attached groups, properties and rules, settings,
+ * deleted definitions and projects) fires a trigger that sends a relcache
+ * invalidation of project_settings (ed_ingest_config_changed), which makes
+ * every backend forget all of it; a definition created elsewhere needs no
+ * invalidation, since an unknown name is read.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
 #include "access/xact.h"
+#include "catalog/namespace.h"
 #include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "common/hashfn.h"
 #include "fmgr.h"
 #include "miscadmin.h"
+#include "storage/backendid.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
 #include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 
 #include "definitions.h"
 #include "event_definitions.h"
+#include "governance.h"
 #include "render.h"
 
+/* an ingest_events batch: at most this many events, this many bytes */
+#define ED_MAX_BATCH_EVENTS 10000
+#define ED_MAX_BATCH_BYTES (32 * 1024 * 1024)
+/* an example payload larger than this is kept as its size only */
+#define ED_MAX_EXAMPLE_BYTES 4096
+/* beyond this many kept definitions, the cache starts again */
+#define INGEST_KEPT_MAX 100000
+
+int			ed_last_seen_interval = 3600;	/* event_definitions.last_seen_interval */
+
+/* A property an event's checks know: merged over its groups by name. */
+typedef struct IngestProperty
+{
+	char	   *name;
+	const char *type;			/* String, Numeric, Boolean, DateTime, Object, Array */
+	bool		required;		/* by any group */
+	EdRules    *rules;			/* NULL: none */
+} IngestProperty;
+
+/* The key of a kept definition. */
+typedef struct IngestKey
+{
+	int64		project_id;
+	const char *name;			/* copied into the cache's context on entry */
+} IngestKey;
+
+/* What ingestion keeps of one definition. */
+typedef struct IngestEntry
+{
+	IngestKey	key;
+	pg_uuid_t	id;
+	bool		created;		/* created_at is set */
+	bool		ever_seen;		/* last_seen_at is set */
+	TimestampTz last_seen;		/* at least this (another backend may know later) */
+	bool		reject;			/* enforcement_mode is not "allow" */
+	int			nprops;
+	IngestProperty *props;		/* by name */
+} IngestEntry;
+
+/* A project known to exist (for an admin, who is no member). */
+typedef struct ProjectEntry
+{
+	int64		project_id;		/* hash key */
+} ProjectEntry;
+
+static HTAB *definitions = NULL;
+static HTAB *projects = NULL;
+static MemoryContext ingest_cxt = NULL;
+static bool config_stale = false;
+static uint64 config_generation = 0;
+static Oid	config_relid = InvalidOid;
+static bool callback_registered = false;
+
 /*
- * Can a JSON value be read as the declared property type?  Numbers may come
- * as numeric strings, booleans as "true"/"false", DateTime as an ISO-8601
+ * Relcache invalidation of project_settings (or of every relation): what
+ * is kept is stale.  Nothing is freed here; the next call starts again.
+ */
+static void
+IngestConfigCallback(Datum arg, Oid relid)
+{
+	if (!OidIsValid(relid) || relid == config_relid)
+	{
+		config_stale = true;
+		config_generation++;
+	}
+}
+
+/*
+ * A number that changes whenever what ingestion keeps becomes stale.
+ */
+uint64
+ed_ingest_config_generation(void)
+{
+	return config_generation;
+}
+
+/*
+ * Hash and match of an IngestKey; its name is copied on entry.
+ */
+static uint32
+IngestKeyHash(const void *key, Size keysize)
+{
+	const IngestKey *k = key;
+
+	return hash_combine(hash_bytes_uint32((uint32) k->project_id),
+						hash_bytes((const unsigned char *) k->name, strlen(k->name)));
+}
+
+static int
+IngestKeyMatch(const void *a, const void *b, Size keysize)
+{
+	const IngestKey *x = a;
+	const IngestKey *y = b;
+
+	return x->project_id == y->project_id && strcmp(x->name, y->name) == 0 ? 0 : 1;
+}
+
+static void *
+IngestKeyCopy(void *dest, const void *src, Size keysize)
+{
+	IngestKey  *d = dest;
+	const IngestKey *s = src;
+
+	d->project_id = s->project_id;
+	d->name = MemoryContextStrdup(ingest_cxt, s->name);
+	return dest;
+}
+
+/*
+ * Start what is kept again: the definitions, the projects and the
+ * settings (their compiled patterns and rules freed with them).
+ */
+static void
+ResetKept(void)
+{
+	HASHCTL		ctl;
+
+	if (!callback_registered)
+	{
+		CacheRegisterRelcacheCallback(IngestConfigCallback, (Datum) 0);
+		callback_registered = true;
+	}
+	config_relid = get_relname_relid("project_settings", get_namespace_oid("event_definitions_private", false));
+	if (ingest_cxt == NULL)
+		ingest_cxt = AllocSetContextCreate(TopMemoryContext, "event_definitions ingestion",
+										   ALLOCSET_DEFAULT_SIZES);
+	else
+		MemoryContextReset(ingest_cxt);
+	ed_settings_forget();
+
+	ctl.keysize = sizeof(IngestKey);
+	ctl.entrysize = sizeof(IngestEntry);
+	ctl.hash = IngestKeyHash;
+	ctl.match = IngestKeyMatch;
+	ctl.keycopy = IngestKeyCopy;
+	ctl.hcxt = ingest_cxt;
+	definitions = hash_create("event_definitions ingestion definitions", 256, &ctl,
+							  HASH_ELEM | HASH_FUNCTION | HASH_COMPARE | HASH_KEYCOPY | HASH_CONTEXT);
+	ctl.keysize = sizeof(int64);
+	ctl.entrysize = sizeof(ProjectEntry);
+	projects = hash_create("event_definitions ingestion projects", 16, &ctl,
+						   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	config_stale = false;
+}
+
+/*
+ * Make what is kept current: start again when it went stale (at the start
+ * of a call only, so nothing a call holds is freed under it) or grew too
+ * large.
+ */
+static void
+CheckKept(void)
+{
+	if (definitions == NULL || config_stale || hash_get_num_entries(definitions) >= INGEST_KEPT_MAX)
+		ResetKept();
+}
+
+/*
+ * PT404 unless the caller may ingest into the project: a member's projects
+ * exist; an admin's project is read once and kept.  Called inside SPI.
+ */
+static void
+RequireProject(int64 project_id)
+{
+	EdAccess	access = ed_project_access(project_id);
+	bool		found;
+
+	if (access == ED_ACCESS_MEMBER)
+		return;
+	if (access == ED_ACCESS_ALL && hash_search(projects, &project_id, HASH_FIND, NULL) != NULL)
+		return;
+	ed_require_project(project_id);
+	(void) hash_search(projects, &project_id, HASH_ENTER, &found);
+}
+
+/*
+ * Load the definitions of names (those not kept) with their properties,
+ * in one query (as the caller, under row-level security), and keep them.  A name without a
+ * definition stays unknown.
+ */
+static void
+LoadDefinitions(int64 project_id, char **names, int n)
+{
+	static EdPlan plan = {
+		"SELECT d.name, d.id, d.created_at IS NOT NULL, d.last_seen_at, d.enforcement_mode,"
+		"  p.name, p.property_type, p.is_required, p.rules"
+		" FROM event_definitions_private.event_definitions d"
+		" LEFT JOIN event_definitions_private.event_schemas s"
+		"  ON s.project_id = d.project_id AND s.event_definition_id = d.id"
+		" LEFT JOIN event_definitions_private.property_group_properties p"
+		"  ON p.project_id = s.project_id AND p.property_group_id = s.property_group_id"
+		" WHERE d.project_id = $1 AND d.name = ANY ($2)"
+		" ORDER BY d.name, p.name, p.is_required DESC",
+		2, {INT8OID, TEXTARRAYOID}
+	};
+	static const char *const types[] = {"String", "Numeric", "Boolean", "DateTime", "Object", "Array"};
+	Datum		values[2] = {Int64GetDatum(project_id), ed_text_array(names, n)};
+	bool		keep = true;
+	uint64		started = config_generation;
+	int			nrows = ed_exec_latest(&plan, values, NULL, &keep, 0);
+	SPITupleTable *rows = SPI_tuptable;
+	IngestEntry *entry = NULL;
+	int			row = 0;
+
+	if (!keep || config_generation != started)
+		config_stale = true;	/* use now, forget at the next call */
+	while (row < nrows)
+	{
+		HeapTuple	tuple = rows->vals[row];
+		TupleDesc	desc = rows->tupdesc;
+		IngestKey	key;
+		bool		isnull;
+		bool		found;
+		int			first = row;
+		int			i;
+		MemoryContext old;
+
+		CHECK_FOR_INTERRUPTS();
+		key.project_id = project_id;
+		key.name = SPI_getvalue(tuple, desc, 1);
+		entry = hash_search(definitions, &key, HASH_ENTER, &found);
+		entry->id = *DatumGetUUIDP(SPI_getbinval(tuple, desc, 2, &isnull));
+		entry->created = DatumGetBool(SPI_getbinval(tuple, desc, 3, &isnull));
+		entry->last_seen = DatumGetTimestampTz(SPI_getbinval(tuple, desc, 4, &isnull));
+		entry->ever_seen = !isnull;
+		entry->reject = strcmp(SPI_getvalue(tuple, desc, 5), "allow") != 0;
+		/* the rows of this name: its properties, merged by name (required if any says so) */
+		while (row < nrows && strcmp(SPI_getvalue(rows->vals[row], desc, 1), key.name) == 0)
+			row++;
+		old = MemoryContextSwitchTo(ingest_cxt);
+		entry->props = palloc(sizeof(IngestProperty) * Max(row - first, 1));
+		entry->nprops = 0;
+		for (i = first; i < row; i++)
+		{
+			HeapTuple	t = rows->vals[i];
+			char	   *prop = SPI_getvalue(t, desc, 6);
+			char	   *type;
+			Datum		rules;
+			int			k;
+
+			if (prop == NULL)
+				continue;
+			if (entry->nprops > 0 && strcmp(entry->props[entry->nprops - 1].name, prop) == 0)
+				continue;		/* later groups' copies: the first (required) one counts */
+			entry->props[entry->nprops].name = prop;
+			type = SPI_getvalue(t, desc, 7);
+			entry->props[entry->nprops].type = "";
+			for (k = 0; k < (int) lengthof(types); k++)
+				if (strcmp(type, types[k]) == 0)
+					entry->props[entry->nprops].type = types[k];
+			entry->props[entry->nprops].required = DatumGetBool(SPI_getbinval(t, desc, 8, &isnull));
+			rules = SPI_getbinval(t, desc, 9, &isnull);
+			entry->props[entry->nprops].rules = isnull ? NULL :
+				ed_rules_compile(DatumGetJsonbPCopy(rules), ingest_cxt);
+			entry->nprops++;
+		}
+		MemoryContextSwitchTo(old);
+	}
+}
+
+/*
+ * Is a value readable as the declared property type?  Numbers may come as
+ * numeric strings, booleans as "true"/"false", DateTime as an ISO-8601
  * string or an epoch number.
  */
 static bool
@@ -77,154 +368,771 @@ ValueFitsType(JsonbValue *v, const char *type)
 	return true;
 }
 
-/*
- * ingest_event(project_id, event, properties jsonb, timestamp) ->
- * {"accepted": bool, "violations": [{"property", "violation", ...}]}
- */
-PG_FUNCTION_INFO_V1(ed_ingest_event);
-
-Datum
-ed_ingest_event(PG_FUNCTION_ARGS)
+/* One event of a call, as read from its arguments. */
+typedef struct IngestEvent
 {
-	/* a definition first seen here is a write like any other: logged "created" */
-	static EdPlan upsert_plan = {
-		"WITH up AS ("
-		" INSERT INTO event_definitions_private.event_definitions AS d"
-		"  (project_id, name, created_at, last_seen_at)"
-		" VALUES ($1, $2, $3, $3)"
-		" ON CONFLICT (project_id, name) DO UPDATE SET"
-		"  created_at = COALESCE(d.created_at, EXCLUDED.created_at),"
-		"  last_seen_at = GREATEST(d.last_seen_at, EXCLUDED.last_seen_at)"
-		" WHERE d.created_at IS NULL OR d.last_seen_at IS NULL"
-		"  OR d.last_seen_at OPERATOR(pg_catalog.<) EXCLUDED.last_seen_at"
-		" RETURNING d.id, d.name, d.xmax OPERATOR(pg_catalog.=) 0 AS inserted,"
-		"  CASE WHEN d.xmax OPERATOR(pg_catalog.=) 0 THEN event_definitions_private.snapshot(d) END AS snap)"
-		" INSERT INTO event_definitions_private.activity_log"
-		"  (project_id, scope, item_id, activity, user_id, detail)"
-		" SELECT $1, '" ED_SCOPE_DEFINITION "', up.id::text, 'created', $4,"
-		"  pg_catalog.jsonb_build_object('name', up.name, 'changes',"
-		"   event_definitions_private.changes(NULL, up.snap, 'created', '" ED_SCOPE_DEFINITION "'))"
-		" FROM up WHERE up.inserted",
-		4, {INT8OID, TEXTOID, TIMESTAMPTZOID, INT4OID}
-	};
-	static EdPlan schema_plan = {
-		"SELECT d.enforcement_mode, p.name, p.property_type, p.is_required"
-		" FROM event_definitions_private.event_definitions d"
-		" LEFT JOIN event_definitions_private.event_schemas s"
-		"  ON s.project_id = d.project_id AND s.event_definition_id = d.id"
-		" LEFT JOIN event_definitions_private.property_group_properties p"
-		"  ON p.project_id = s.project_id AND p.property_group_id = s.property_group_id"
-		" WHERE d.project_id = $1 AND d.name = $2"
-		" ORDER BY p.name, p.is_required DESC",
-		2, {INT8OID, TEXTOID}
-	};
-	int64		project_id = ed_project_arg(fcinfo);
-	Jsonb	   *properties = PG_ARGISNULL(2) ? NULL : PG_GETARG_JSONB_P(2);
-	TimestampTz ts = PG_ARGISNULL(3) ? GetCurrentTransactionStartTimestamp() : PG_GETARG_TIMESTAMPTZ(3);
-	text	   *event = PG_ARGISNULL(1) ? NULL : PG_GETARG_TEXT_PP(1);
-	Datum		values[4];
-	char		nulls[4] = {' ', ' ', ' ', ' '};
-	bool		user_null;
-	EdUserSwitch as_owner;
-	JsonbParseState *state = NULL;
-	int			nviolations = 0;
-	bool		reject = false;
-	int			nrows,
-				row;
-	char	   *last_name = NULL;
-	Datum		result;
-	struct pg_tm tm;
-	fsec_t		fsec;
+	char	   *name;
+	Jsonb	   *properties;		/* NULL: none */
+	TimestampTz ts;
+} IngestEvent;
 
-	if (event == NULL || VARSIZE_ANY_EXHDR(event) == 0)
-		ed_field_error("event", "This field may not be blank.");
-	if (ed_text_longer_than(event, ED_MAX_NAME_LENGTH))
-		ed_field_error("event", psprintf("Ensure this field has no more than %d characters.", ED_MAX_NAME_LENGTH));
-	if (properties != NULL)
-		ed_check_arg_size(VARSIZE_ANY_EXHDR(properties), "properties");
-	if (properties != NULL && !JB_ROOT_IS_OBJECT(properties))
-		ed_field_error("properties", "Expected a dictionary of items.");
-	if (TIMESTAMP_NOT_FINITE(ts) || timestamp2tm(ts, NULL, &tm, &fsec, NULL, NULL) != 0 ||
-		tm.tm_year < 1 || tm.tm_year > 9999)
-		ed_field_error("timestamp", "Ensure this value is a date and time between the years 1 and 9999.");
+/* A violation found, for the answer and the violations log. */
+typedef struct Violation
+{
+	const char *property;		/* NULL: the event itself */
+	const char *violation;
+	const char *expected;		/* type_mismatch */
+	const char *got;
+	const char *rule;			/* a value rule's keyword */
+	const char *pattern;		/* naming */
+} Violation;
 
-	values[0] = Int64GetDatum(project_id);
-	values[1] = PointerGetDatum(event);
-	values[2] = TimestampTzGetDatum(ts);
+/* An event's outcome. */
+typedef struct Outcome
+{
+	bool		accepted;
+	int			nviolations;
+	Violation  *violations;
+} Outcome;
 
-	SPI_connect();
-	ed_require_project(project_id);
-	values[3] = Int32GetDatum(ed_acting_user(&user_null));
-	nulls[3] = user_null ? 'n' : ' ';
-	ed_become_owner(&as_owner);
-	ed_exec(&upsert_plan, values, nulls, false, 0);
-	nrows = ed_exec(&schema_plan, values, NULL, false, 0);
-	ed_restore_user(&as_owner);
-	if (nrows == 0)
-		elog(ERROR, "ingested event definition is not visible");
+/*
+ * Add a violation to an outcome (room for every property's and the event's
+ * own is made by the caller).
+ */
+static Violation *
+AddViolation(Outcome *o, const char *property, const char *violation)
+{
+	Violation  *v = &o->violations[o->nviolations++];
 
-	/* {"violations": [...], "accepted": bool} */
-	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-	ed_push_key(&state, "violations");
-	pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
-	for (row = 0; row < nrows; row++)
+	memset(v, 0, sizeof(*v));
+	v->property = property;
+	v->violation = violation;
+	return v;
+}
+
+/*
+ * Check an event's properties against its definition's: missing required,
+ * type mismatches, value rules.
+ */
+static void
+CheckProperties(IngestEntry *entry, Jsonb *properties, Outcome *o)
+{
+	int			i;
+
+	for (i = 0; i < entry->nprops; i++)
 	{
-		HeapTuple	tuple = SPI_tuptable->vals[row];
-		TupleDesc	tupdesc = SPI_tuptable->tupdesc;
-		char	   *mode = SPI_getvalue(tuple, tupdesc, 1);
-		char	   *prop = SPI_getvalue(tuple, tupdesc, 2);
-		char	   *type;
-		bool		required;
-		bool		isnull;
+		IngestProperty *p = &entry->props[i];
 		JsonbValue *value = NULL;
+		EdRuleViolation found[8];
+		int			nfound,
+					k;
 
 		CHECK_FOR_INTERRUPTS();
-		reject = (strcmp(mode, "allow") != 0);
-		if (prop == NULL)
-			continue;
-		/* a property in several groups is checked once, as required if any group says so */
-		if (last_name && strcmp(last_name, prop) == 0)
-			continue;
-		last_name = prop;
-		type = SPI_getvalue(tuple, tupdesc, 3);
-		required = DatumGetBool(SPI_getbinval(tuple, tupdesc, 4, &isnull));
-
 		if (properties != NULL)
 		{
 			JsonbValue	key;
 
 			key.type = jbvString;
-			key.val.string.val = prop;
-			key.val.string.len = strlen(prop);
+			key.val.string.val = p->name;
+			key.val.string.len = strlen(p->name);
 			value = findJsonbValueFromContainer(&properties->root, JB_FOBJECT, &key);
 		}
-
 		if (value == NULL || value->type == jbvNull)
 		{
-			if (required)
-			{
-				pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-				ed_push_cstring_field(&state, "property", prop);
-				ed_push_cstring_field(&state, "violation", "missing_required");
-				pushJsonbValue(&state, WJB_END_OBJECT, NULL);
-				nviolations++;
-			}
+			if (p->required)
+				AddViolation(o, p->name, "missing_required");
 			continue;
 		}
-		if (!ValueFitsType(value, type))
+		if (!ValueFitsType(value, p->type))
 		{
-			pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-			ed_push_cstring_field(&state, "property", prop);
-			ed_push_cstring_field(&state, "violation", "type_mismatch");
-			ed_push_cstring_field(&state, "expected", type);
-			ed_push_cstring_field(&state, "got", JsonbTypeName(value));
-			pushJsonbValue(&state, WJB_END_OBJECT, NULL);
-			nviolations++;
+			Violation  *v = AddViolation(o, p->name, "type_mismatch");
+
+			v->expected = p->type;
+			v->got = JsonbTypeName(value);
+			continue;
+		}
+		nfound = ed_rules_check(p->rules, p->type, value, found);
+		for (k = 0; k < nfound; k++)
+			AddViolation(o, p->name, found[k].violation)->rule = found[k].rule;
+	}
+}
+
+/*
+ * Push an outcome: {"accepted": bool, "violations": [...]}; answers the
+ * object pushed (the document, when it is one).
+ */
+static JsonbValue *
+PushOutcome(JsonbParseState **state, Outcome *o)
+{
+	int			i;
+
+	pushJsonbValue(state, WJB_BEGIN_OBJECT, NULL);
+	ed_push_bool_field(state, "accepted", o->accepted);
+	ed_push_key(state, "violations");
+	pushJsonbValue(state, WJB_BEGIN_ARRAY, NULL);
+	for (i = 0; i < o->nviolations; i++)
+	{
+		Violation  *v = &o->violations[i];
+
+		pushJsonbValue(state, WJB_BEGIN_OBJECT, NULL);
+		if (v->property)
+			ed_push_cstring_field(state, "property", v->property);
+		ed_push_cstring_field(state, "violation", v->violation);
+		if (v->expected)
+		{
+			ed_push_cstring_field(state, "expected", v->expected);
+			ed_push_cstring_field(state, "got", v->got);
+		}
+		if (v->rule)
+			ed_push_cstring_field(state, "rule", v->rule);
+		if (v->pattern)
+			ed_push_cstring_field(state, "pattern", v->pattern);
+		pushJsonbValue(state, WJB_END_OBJECT, NULL);
+	}
+	pushJsonbValue(state, WJB_END_ARRAY, NULL);
+	return pushJsonbValue(state, WJB_END_OBJECT, NULL);
+}
+
+/*
+ * The bucket of last_seen_interval a timestamp falls in (the timestamp
+ * itself when the interval is 0).
+ */
+static int64
+SeenBucket(TimestampTz ts)
+{
+	return ed_last_seen_interval > 0 ? ts / ((int64) ed_last_seen_interval * USECS_PER_SEC) : ts;
+}
+
+/* A name whose definition a call writes: first sight, or a later bucket. */
+typedef struct SeenName
+{
+	char	   *name;
+	TimestampTz first;			/* the first event's timestamp (in input order) */
+	TimestampTz last;			/* the latest timestamp */
+} SeenName;
+
+/*
+ * The calls' writes of definitions, in one statement, as the extension's
+ * owner: insert the new ones (logged "created"), move created_at and
+ * last_seen_at of the others, in name order (so that concurrent batches
+ * lock rows alike).  last_seen_at moves only into a later bucket.  Keeps
+ * what it learns.
+ */
+static void
+WriteSeen(int64 project_id, SeenName *seen, int n, Datum user, bool user_null)
+{
+	static EdPlan plan = {
+		"WITH up AS ("
+		" INSERT INTO event_definitions_private.event_definitions AS d"
+		"  (project_id, name, created_at, last_seen_at)"
+		" SELECT $1, u.name, u.first, u.last"
+		" FROM ROWS FROM (unnest($2::text[]), unnest($3::timestamptz[]), unnest($4::timestamptz[]))"
+		"  AS u(name, first, last) ORDER BY u.name COLLATE \"C\""
+		" ON CONFLICT (project_id, name) DO UPDATE SET"
+		"  created_at = COALESCE(d.created_at, EXCLUDED.created_at),"
+		"  last_seen_at = GREATEST(d.last_seen_at, EXCLUDED.last_seen_at)"
+		" WHERE d.created_at IS NULL OR d.last_seen_at IS NULL"
+		"  OR CASE WHEN $6 = 0 THEN d.last_seen_at < EXCLUDED.last_seen_at"
+		"     ELSE floor(extract(epoch FROM d.last_seen_at) / $6)"
+		"      < floor(extract(epoch FROM EXCLUDED.last_seen_at) / $6) END"
+		" RETURNING d.id, d.name, d.xmax = 0 AS inserted, d.last_seen_at, d.enforcement_mode,"
+		"  CASE WHEN d.xmax = 0 THEN event_definitions_private.snapshot(d) END AS snap),"
+		" log AS ("
+		" INSERT INTO event_definitions_private.activity_log"
+		"  (project_id, scope, item_id, activity, user_id, detail)"
+		" SELECT $1, '" ED_SCOPE_DEFINITION "', up.id::text, 'created', $5,"
+		"  jsonb_build_object('name', up.name, 'changes',"
+		"   event_definitions_private.changes(NULL, up.snap, 'created', '" ED_SCOPE_DEFINITION "'))"
+		" FROM up WHERE up.inserted)"
+		" SELECT name, id, inserted, last_seen_at, enforcement_mode FROM up",
+		6, {INT8OID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID, INT4OID, INT4OID}
+	};
+	Datum		values[6];
+	char		nulls[6] = {' ', ' ', ' ', ' ', user_null ? 'n' : ' ', ' '};
+	Datum	   *firsts = palloc(sizeof(Datum) * n);
+	Datum	   *lasts = palloc(sizeof(Datum) * n);
+	char	  **names = palloc(sizeof(char *) * n);
+	int			rows,
+				i;
+
+	for (i = 0; i < n; i++)
+	{
+		names[i] = seen[i].name;
+		firsts[i] = TimestampTzGetDatum(seen[i].first);
+		lasts[i] = TimestampTzGetDatum(seen[i].last);
+	}
+	values[0] = Int64GetDatum(project_id);
+	values[1] = ed_text_array(names, n);
+	values[2] = PointerGetDatum(construct_array(firsts, n, TIMESTAMPTZOID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	values[3] = PointerGetDatum(construct_array(lasts, n, TIMESTAMPTZOID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	values[4] = user;
+	values[5] = Int32GetDatum(ed_last_seen_interval);
+	rows = ed_exec(&plan, values, nulls, false, 0);
+
+	/* what the rows say now; a name not returned was seen at least as late */
+	for (i = 0; i < n; i++)
+	{
+		IngestKey	key = {project_id, seen[i].name};
+		IngestEntry *entry = hash_search(definitions, &key, HASH_FIND, NULL);
+
+		if (entry != NULL)
+		{
+			entry->created = true;
+			if (!entry->ever_seen || entry->last_seen < seen[i].last)
+				entry->last_seen = seen[i].last;
+			entry->ever_seen = true;
 		}
 	}
+	for (i = 0; i < rows; i++)
+	{
+		HeapTuple	tuple = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		IngestKey	key = {project_id, SPI_getvalue(tuple, desc, 1)};
+		bool		isnull;
+		bool		found;
+		IngestEntry *entry = hash_search(definitions, &key, HASH_ENTER, &found);
+
+		if (!found)
+		{
+			/* a new definition: no properties yet */
+			entry->id = *DatumGetUUIDP(SPI_getbinval(tuple, desc, 2, &isnull));
+			entry->nprops = 0;
+			entry->props = NULL;
+			entry->reject = strcmp(SPI_getvalue(tuple, desc, 5), "allow") != 0;
+		}
+		entry->created = true;
+		entry->ever_seen = true;
+		entry->last_seen = DatumGetTimestampTz(SPI_getbinval(tuple, desc, 4, &isnull));
+	}
+}
+
+/* The violations a call counts, by (event, property, violation). */
+typedef struct CountKey
+{
+	const char *event;
+	const char *property;		/* "" for the event itself */
+	const char *violation;
+} CountKey;
+
+typedef struct CountEntry
+{
+	CountKey	key;
+	int64		count;
+	TimestampTz first;
+	TimestampTz last;
+	int			nexamples;
+	Datum	   *examples;		/* jsonb, at most violation_examples */
+} CountEntry;
+
+/*
+ * Hash and match of a CountKey (its strings outlive the call's counting).
+ */
+static uint32
+CountKeyHash(const void *key, Size keysize)
+{
+	const CountKey *k = key;
+
+	return hash_combine(hash_combine(hash_bytes((const unsigned char *) k->event, strlen(k->event)),
+									 hash_bytes((const unsigned char *) k->property, strlen(k->property))),
+						hash_bytes((const unsigned char *) k->violation, strlen(k->violation)));
+}
+
+static int
+CountKeyMatch(const void *a, const void *b, Size keysize)
+{
+	const CountKey *x = a;
+	const CountKey *y = b;
+
+	return strcmp(x->event, y->event) == 0 && strcmp(x->property, y->property) == 0 &&
+		strcmp(x->violation, y->violation) == 0 ? 0 : 1;
+}
+
+/*
+ * An example payload of an event: {"timestamp", "properties"}, the
+ * properties replaced by their size when they are large.
+ */
+static Datum
+ExamplePayload(IngestEvent *e)
+{
+	JsonbParseState *state = NULL;
+	char	   *ts = ed_format_iso8601(e->ts);
+
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	ed_push_cstring_field(&state, "timestamp", ts);
+	if (e->properties != NULL && VARSIZE(e->properties) > ED_MAX_EXAMPLE_BYTES)
+		ed_push_int8_field(&state, "properties_bytes", VARSIZE(e->properties));
+	else if (e->properties != NULL)
+	{
+		JsonbValue	v;
+
+		ed_push_key(&state, "properties");
+		v.type = jbvBinary;
+		v.val.binary.data = &e->properties->root;
+		v.val.binary.len = VARSIZE(e->properties) - VARHDRSZ;
+		pushJsonbValue(&state, WJB_VALUE, &v);
+	}
+	return JsonbPGetDatum(JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL)));
+}
+
+/*
+ * Count an outcome's violations in the call's table.
+ */
+static void
+CountViolations(HTAB *counts, IngestEvent *e, Outcome *o, int max_examples)
+{
+	int			i;
+
+	for (i = 0; i < o->nviolations; i++)
+	{
+		CountKey	key = {e->name, o->violations[i].property ? o->violations[i].property : "",
+		o->violations[i].violation};
+		bool		found;
+		CountEntry *c = hash_search(counts, &key, HASH_ENTER, &found);
+
+		if (!found)
+		{
+			c->count = 0;
+			c->first = c->last = e->ts;
+			c->nexamples = 0;
+			c->examples = palloc(sizeof(Datum) * Max(max_examples, 1));
+		}
+		c->count++;
+		c->first = Min(c->first, e->ts);
+		c->last = Max(c->last, e->ts);
+		if (c->nexamples < max_examples)
+			c->examples[c->nexamples++] = ExamplePayload(e);
+	}
+}
+
+/*
+ * A jsonb array of jsonb values.
+ */
+static Datum
+JsonbArray(Datum *items, int n)
+{
+	JsonbParseState *state = NULL;
+	int			i;
+
+	pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
+	for (i = 0; i < n; i++)
+	{
+		Jsonb	   *item = DatumGetJsonbP(items[i]);
+		JsonbValue	v;
+
+		v.type = jbvBinary;
+		v.val.binary.data = &item->root;
+		v.val.binary.len = VARSIZE(item) - VARHDRSZ;
+		pushJsonbValue(&state, WJB_ELEM, &v);
+	}
+	return JsonbPGetDatum(JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_ARRAY, NULL)));
+}
+
+/*
+ * Write the call's counts into this backend's rows of the violations log
+ * (its shard: no other backend writes them, so concurrent ingestion never
+ * waits on a count), in key order, keeping at most max_examples examples a
+ * row.
+ */
+static void
+WriteCounts(int64 project_id, HTAB *counts, int max_examples)
+{
+	static EdPlan plan = {
+		"INSERT INTO event_definitions_private.ingestion_violations AS v"
+		" (project_id, event, property, violation, shard, count, first_seen, last_seen, examples)"
+		" SELECT $1, u.event, u.property, u.violation, $2, u.count, u.first, u.last, u.examples"
+		" FROM ROWS FROM (unnest($3::text[]), unnest($4::text[]), unnest($5::text[]), unnest($6::int8[]),"
+		"  unnest($7::timestamptz[]), unnest($8::timestamptz[]), unnest($9::jsonb[]))"
+		"  AS u(event, property, violation, count, first, last, examples)"
+		" ORDER BY u.event COLLATE \"C\", u.property COLLATE \"C\", u.violation COLLATE \"C\""
+		" ON CONFLICT (project_id, event, property, violation, shard) DO UPDATE SET"
+		"  count = v.count + EXCLUDED.count,"
+		"  first_seen = LEAST(v.first_seen, EXCLUDED.first_seen),"
+		"  last_seen = GREATEST(v.last_seen, EXCLUDED.last_seen),"
+		"  examples = CASE WHEN jsonb_array_length(v.examples) < $10"
+		"   THEN (SELECT COALESCE(jsonb_agg(e.value ORDER BY e.ord), '[]'::jsonb)"
+		"         FROM jsonb_array_elements(v.examples || EXCLUDED.examples) WITH ORDINALITY AS e(value, ord)"
+		"         WHERE e.ord <= $10)"
+		"   ELSE v.examples END",
+		10, {INT8OID, INT4OID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, INT8ARRAYOID,
+			TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID, JSONBARRAYOID, INT4OID}
+	};
+	int			n = hash_get_num_entries(counts);
+	char	  **events = palloc(sizeof(char *) * Max(n, 1));
+	char	  **props = palloc(sizeof(char *) * Max(n, 1));
+	char	  **kinds = palloc(sizeof(char *) * Max(n, 1));
+	Datum	   *nums = palloc(sizeof(Datum) * Max(n, 1));
+	Datum	   *firsts = palloc(sizeof(Datum) * Max(n, 1));
+	Datum	   *lasts = palloc(sizeof(Datum) * Max(n, 1));
+	Datum	   *examples = palloc(sizeof(Datum) * Max(n, 1));
+	Datum		values[10];
+	HASH_SEQ_STATUS seq;
+	CountEntry *c;
+	int			i = 0;
+
+	if (n == 0)
+		return;
+	hash_seq_init(&seq, counts);
+	while ((c = hash_seq_search(&seq)) != NULL)
+	{
+		events[i] = (char *) c->key.event;
+		props[i] = (char *) c->key.property;
+		kinds[i] = (char *) c->key.violation;
+		nums[i] = Int64GetDatum(c->count);
+		firsts[i] = TimestampTzGetDatum(c->first);
+		lasts[i] = TimestampTzGetDatum(c->last);
+		examples[i] = JsonbArray(c->examples, c->nexamples);
+		i++;
+	}
+	values[0] = Int64GetDatum(project_id);
+	values[1] = Int32GetDatum(MyBackendId);
+	values[2] = ed_text_array(events, n);
+	values[3] = ed_text_array(props, n);
+	values[4] = ed_text_array(kinds, n);
+	values[5] = PointerGetDatum(construct_array(nums, n, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	values[6] = PointerGetDatum(construct_array(firsts, n, TIMESTAMPTZOID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	values[7] = PointerGetDatum(construct_array(lasts, n, TIMESTAMPTZOID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	values[8] = PointerGetDatum(construct_array(examples, n, JSONBOID, -1, false, TYPALIGN_INT));
+	values[9] = Int32GetDatum(max_examples);
+	ed_exec(&plan, values, NULL, false, 0);
+}
+
+/*
+ * Ingest a call's events (one for ingest_event, a batch for
+ * ingest_events), in input order, with exactly the outcome each would
+ * have alone: check what is kept, read the names not kept (one query),
+ * decide each event, then write the definitions that a name's first sight
+ * or a later bucket changes (one statement) and the violation counts (one
+ * statement).
+ */
+static Outcome *
+Ingest(int64 project_id, IngestEvent *events, int n)
+{
+	EdSettings *settings;
+	Outcome    *outcomes = palloc0(sizeof(Outcome) * Max(n, 1));
+	char	  **missing = palloc(sizeof(char *) * Max(n, 1));
+	int			nmissing = 0;
+	SeenName   *seen = palloc(sizeof(SeenName) * Max(n, 1));
+	int			nseen = 0;
+	HTAB	   *seen_index;
+	HTAB	   *counts;
+	HASHCTL		ctl;
+	EdUserSwitch as_owner;
+	bool		user_null;
+	Datum		user;
+	int			i;
+
+	CheckKept();
+	RequireProject(project_id);
+	user = Int32GetDatum(ed_acting_user(&user_null));
+	/* reads as the caller (under row-level security), writes as the owner */
+	settings = ed_settings(project_id);
+
+	/* the names not kept, each once, read in one query */
+	ctl.keysize = sizeof(IngestKey);
+	ctl.entrysize = sizeof(IngestKey) + sizeof(int);
+	ctl.hash = IngestKeyHash;
+	ctl.match = IngestKeyMatch;
+	ctl.hcxt = CurrentMemoryContext;
+	seen_index = hash_create("event_definitions ingested names", Max(n, 16), &ctl,
+							 HASH_ELEM | HASH_FUNCTION | HASH_COMPARE | HASH_CONTEXT);
+	for (i = 0; i < n; i++)
+	{
+		IngestKey	key = {project_id, events[i].name};
+		bool		found;
+
+		CHECK_FOR_INTERRUPTS();
+		if (hash_search(definitions, &key, HASH_FIND, NULL) != NULL)
+			continue;
+		(void) hash_search(seen_index, &key, HASH_ENTER, &found);
+		if (!found)
+			missing[nmissing++] = events[i].name;
+	}
+	if (nmissing > 0)
+		LoadDefinitions(project_id, missing, nmissing);
+	hash_destroy(seen_index);
+
+	/* each event's outcome, and the names to write */
+	ctl.entrysize = sizeof(IngestKey) + sizeof(int);
+	seen_index = hash_create("event_definitions names written", Max(n, 16), &ctl,
+							 HASH_ELEM | HASH_FUNCTION | HASH_COMPARE | HASH_CONTEXT);
+	ctl.keysize = sizeof(CountKey);
+	ctl.entrysize = sizeof(CountEntry);
+	ctl.hash = CountKeyHash;
+	ctl.match = CountKeyMatch;
+	counts = hash_create("event_definitions violation counts", 16, &ctl,
+						 HASH_ELEM | HASH_FUNCTION | HASH_COMPARE | HASH_CONTEXT);
+	for (i = 0; i < n; i++)
+	{
+		IngestEvent *e = &events[i];
+		IngestKey	key = {project_id, e->name};
+		IngestEntry *entry = hash_search(definitions, &key, HASH_FIND, NULL);
+		Outcome    *o = &outcomes[i];
+		bool		writes;
+		bool		found;
+		int		   *slot;
+
+		CHECK_FOR_INTERRUPTS();
+		o->violations = palloc(sizeof(Violation) * ((entry ? entry->nprops : 0) * 8 + 2));
+		o->accepted = true;
+		if (entry == NULL)
+		{
+			/* a name without a definition: unplanned, perhaps misnamed */
+			if (ed_breaks_pattern(settings->event_name_pattern, e->name, strlen(e->name)))
+				AddViolation(o, NULL, "naming")->pattern = settings->event_name_pattern->source;
+			if (settings->unplanned != ED_UNPLANNED_ALLOW)
+				AddViolation(o, NULL, "unplanned_event");
+			if (settings->unplanned == ED_UNPLANNED_REJECT)
+				o->accepted = false;
+			writes = settings->unplanned != ED_UNPLANNED_REJECT;
+		}
+		else
+		{
+			CheckProperties(entry, e->properties, o);
+			o->accepted = !(entry->reject && o->nviolations > 0);
+			writes = !entry->created || !entry->ever_seen ||
+				SeenBucket(e->ts) > SeenBucket(entry->last_seen);
+		}
+		if (o->nviolations > 0)
+			CountViolations(counts, e, o, settings->violation_examples);
+		if (!writes)
+			continue;
+		slot = (int *) ((char *) hash_search(seen_index, &key, HASH_ENTER, &found) + sizeof(IngestKey));
+		if (!found)
+		{
+			*slot = nseen;
+			seen[nseen].name = e->name;
+			seen[nseen].first = seen[nseen].last = e->ts;
+			nseen++;
+		}
+		else
+			seen[*slot].last = Max(seen[*slot].last, e->ts);
+	}
+	if (nseen > 0 || hash_get_num_entries(counts) > 0)
+	{
+		ed_become_owner(&as_owner);
+		if (nseen > 0)
+			WriteSeen(project_id, seen, nseen, user, user_null);
+		WriteCounts(project_id, counts, settings->violation_examples);
+		ed_restore_user(&as_owner);
+	}
+	return outcomes;
+}
+
+/*
+ * An event name argument: not blank, at most 400 characters.
+ */
+static char *
+EventName(text *event, const char *attr)
+{
+	if (event == NULL || VARSIZE_ANY_EXHDR(event) == 0)
+		ed_field_error(attr, "This field may not be blank.");
+	if (ed_text_longer_than(event, ED_MAX_NAME_LENGTH))
+		ed_field_error(attr, psprintf("Ensure this field has no more than %d characters.", ED_MAX_NAME_LENGTH));
+	return text_to_cstring(event);
+}
+
+/*
+ * An event's timestamp: a finite time between the years 1 and 9999.
+ */
+static TimestampTz
+EventTime(TimestampTz ts, const char *attr)
+{
+	struct pg_tm tm;
+	fsec_t		fsec;
+
+	if (TIMESTAMP_NOT_FINITE(ts) || timestamp2tm(ts, NULL, &tm, &fsec, NULL, NULL) != 0 ||
+		tm.tm_year < 1 || tm.tm_year > 9999)
+		ed_field_error(attr, "Ensure this value is a date and time between the years 1 and 9999.");
+	return ts;
+}
+
+PG_FUNCTION_INFO_V1(ed_ingest_event);
+
+/*
+ * ingest_event(project_id, event, properties jsonb, timestamp) ->
+ * {"accepted": bool, "violations": [{"property", "violation", ...}]}
+ */
+Datum
+ed_ingest_event(PG_FUNCTION_ARGS)
+{
+	int64		project_id = ed_project_arg(fcinfo);
+	IngestEvent e;
+	Outcome    *o;
+	JsonbParseState *state = NULL;
+	Datum		result;
+
+	e.name = EventName(PG_ARGISNULL(1) ? NULL : PG_GETARG_TEXT_PP(1), "event");
+	e.properties = PG_ARGISNULL(2) ? NULL : PG_GETARG_JSONB_P(2);
+	if (e.properties != NULL)
+	{
+		ed_check_arg_size(VARSIZE_ANY_EXHDR(e.properties), "properties");
+		if (!JB_ROOT_IS_OBJECT(e.properties))
+			ed_field_error("properties", "Expected a dictionary of items.");
+	}
+	e.ts = EventTime(PG_ARGISNULL(3) ? GetCurrentTransactionStartTimestamp() : PG_GETARG_TIMESTAMPTZ(3),
+					 "timestamp");
+
+	SPI_connect();
+	o = Ingest(project_id, &e, 1);
+	result = ed_jsonb_result(PushOutcome(&state, o));
+	SPI_finish();
+	PG_RETURN_DATUM(result);
+}
+
+/*
+ * A member of an ingest_events element, or NULL.
+ */
+static JsonbValue *
+Member(JsonbContainer *obj, const char *key)
+{
+	JsonbValue	k;
+
+	k.type = jbvString;
+	k.val.string.val = (char *) key;
+	k.val.string.len = strlen(key);
+	return findJsonbValueFromContainer(obj, JB_FOBJECT, &k);
+}
+
+/*
+ * Read the i-th element of an ingest_events batch: {"event", "properties",
+ * "timestamp"} (timestamp an ISO-8601 string or epoch seconds; absent or
+ * null: now()).
+ */
+static void
+BatchEvent(JsonbValue *elem, int i, IngestEvent *e)
+{
+	JsonbValue *v;
+	JsonbContainer *obj;
+	char	   *attr;
+
+	if (elem->type != jbvBinary || !JsonContainerIsObject(elem->val.binary.data))
+		ed_field_error(psprintf("events__%d", i), "Invalid data. Expected a dictionary.");
+	obj = elem->val.binary.data;
+
+	attr = psprintf("events__%d__event", i);
+	v = Member(obj, "event");
+	if (v == NULL || v->type == jbvNull)
+		ed_field_error(attr, "This field is required.");
+	if (v->type != jbvString)
+		ed_field_error(attr, "Not a valid string.");
+	e->name = EventName(cstring_to_text_with_len(v->val.string.val, v->val.string.len), attr);
+
+	v = Member(obj, "properties");
+	e->properties = NULL;
+	if (v != NULL && v->type != jbvNull)
+	{
+		if (v->type != jbvBinary || !JsonContainerIsObject(v->val.binary.data))
+			ed_field_error(psprintf("events__%d__properties", i), "Expected a dictionary of items.");
+		e->properties = JsonbValueToJsonb(v);
+	}
+
+	attr = psprintf("events__%d__timestamp", i);
+	v = Member(obj, "timestamp");
+	if (v == NULL || v->type == jbvNull)
+		e->ts = GetCurrentTransactionStartTimestamp();
+	else if (v->type == jbvString)
+	{
+		char	   *s = pnstrdup(v->val.string.val, v->val.string.len);
+
+		if (!ed_is_iso8601(s))
+			ed_field_error(attr, "Datetime has wrong format. Use an ISO 8601 date and time.");
+		e->ts = DatumGetTimestampTz(DirectFunctionCall3(timestamptz_in, CStringGetDatum(s),
+														ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
+	}
+	else if (v->type == jbvNumeric)
+		e->ts = DatumGetTimestampTz(DirectFunctionCall1(float8_timestamptz,
+														DirectFunctionCall1(numeric_float8,
+																			NumericGetDatum(v->val.numeric))));
+	else
+		ed_field_error(attr, "Datetime has wrong format. Use an ISO 8601 date and time.");
+	e->ts = EventTime(e->ts, attr);
+}
+
+PG_FUNCTION_INFO_V1(ed_ingest_events);
+
+/*
+ * ingest_events(project_id, events jsonb): a batch of at most 10,000
+ * {"event", "properties", "timestamp"}, with exactly the semantics of
+ * ingest_event once per element, in one statement's work ->
+ * {"accepted": n, "rejected": n, "results": [{"accepted", "violations"}, ...]}
+ * in input order.
+ */
+Datum
+ed_ingest_events(PG_FUNCTION_ARGS)
+{
+	int64		project_id = ed_project_arg(fcinfo);
+	Jsonb	   *batch;
+	IngestEvent *events;
+	Outcome    *outcomes;
+	JsonbIterator *it;
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+	JsonbParseState *state = NULL;
+	int			n = 0,
+				i,
+				accepted = 0;
+	Datum		result;
+
+	if (PG_ARGISNULL(1))
+		ed_field_error("events", "This field may not be null.");
+	batch = PG_GETARG_JSONB_P(1);
+	if (VARSIZE_ANY_EXHDR(batch) > ED_MAX_BATCH_BYTES)
+		ereport(ERROR,
+				(errcode(ERRCODE_ED_TOO_LARGE),
+				 errmsg("events is too large"),
+				 errdetail("It has %zu bytes; at most %d bytes (32 MB) are accepted.",
+						   (size_t) VARSIZE_ANY_EXHDR(batch), ED_MAX_BATCH_BYTES),
+				 errhint("%s", ed_posthog_error("invalid_request", "request_too_large",
+												"A batch of events may have at most 32 MB.", NULL))));
+	if (!JB_ROOT_IS_ARRAY(batch) || JB_ROOT_IS_SCALAR(batch))
+		ed_field_error("events", "Expected a list of items.");
+	if (JB_ROOT_COUNT(batch) > ED_MAX_BATCH_EVENTS)
+		ed_field_error("events", psprintf("Ensure this field has no more than %d elements.", ED_MAX_BATCH_EVENTS));
+
+	events = palloc(sizeof(IngestEvent) * Max(JB_ROOT_COUNT(batch), 1));
+	it = JsonbIteratorInit(&batch->root);
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		if (tok != WJB_ELEM)
+			continue;
+		CHECK_FOR_INTERRUPTS();
+		BatchEvent(&v, n, &events[n]);
+		n++;
+	}
+
+	SPI_connect();
+	outcomes = Ingest(project_id, events, n);
+	for (i = 0; i < n; i++)
+		accepted += outcomes[i].accepted;
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	ed_push_int8_field(&state, "accepted", accepted);
+	ed_push_int8_field(&state, "rejected", n - accepted);
+	ed_push_key(&state, "results");
+	pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
+	for (i = 0; i < n; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		PushOutcome(&state, &outcomes[i]);
+	}
 	pushJsonbValue(&state, WJB_END_ARRAY, NULL);
-	ed_push_bool_field(&state, "accepted", !(reject && nviolations > 0));
 	result = ed_jsonb_result(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
 	SPI_finish();
 	PG_RETURN_DATUM(result);
+}
+
+PG_FUNCTION_INFO_V1(ed_ingest_config_changed);
+
+/*
+ * Statement trigger on what ingestion keeps (enforcement modes, deleted
+ * definitions and projects, attached groups, properties, settings): tell
+ * every backend (at commit) and this one (at once) to forget it.
+ */
+Datum
+ed_ingest_config_changed(PG_FUNCTION_ARGS)
+{
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		elog(ERROR, "ingest_config_changed() must be called as a trigger");
+	CacheInvalidateRelcacheByRelid(get_relname_relid("project_settings",
+													 get_namespace_oid("event_definitions_private", false)));
+	return PointerGetDatum(NULL);
 }

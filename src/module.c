@@ -50,5 +50,15 @@ _PG_init(void)
 							 PGC_SUSET,
 							 0,
 							 NULL, NULL, NULL);
+	DefineCustomIntVariable("event_definitions.last_seen_interval",
+							"How often ingestion writes an event definition's last_seen_at.",
+							"An event moves last_seen_at only when it falls in a later interval than the stored time; 0 writes every later event.",
+							&ed_last_seen_interval,
+							3600,
+							0,
+							86400,
+							PGC_USERSET,
+							GUC_UNIT_S,
+							NULL, NULL, NULL);
 	MarkGUCPrefixReserved("event_definitions");
 }

@@ -136,7 +136,7 @@ UserObject(int32 id)
 
 	/* read through the users policy, as the caller; keep a copy */
 	values[0] = Int32GetDatum(id);
-	if (ed_exec_latest(&plan, values, NULL, &keep) > 0)
+	if (ed_exec_latest(&plan, values, NULL, &keep, 1) > 0)
 	{
 		bool		isnull;
 		Datum		value = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);

@@ -72,20 +72,21 @@ ed_exec(EdPlan *p, Datum *values, const char *nulls, bool read_only, long count)
  * REPEATABLE READ transaction) than the invalidations already processed.
  * A parallel operation cannot take a new snapshot: there the statement's
  * snapshot serves, and *keep is set false (use the answer, don't keep it).
+ * count limits the rows (0: all).
  */
 int
-ed_exec_latest(EdPlan *p, Datum *values, const char *nulls, bool *keep)
+ed_exec_latest(EdPlan *p, Datum *values, const char *nulls, bool *keep, long count)
 {
 	int			rc;
 
 	if (IsInParallelMode())
 	{
 		*keep = false;
-		rc = SPI_execute_plan(ed_plan(p), values, nulls, true, 1);
+		rc = SPI_execute_plan(ed_plan(p), values, nulls, true, count);
 	}
 	else
 		rc = SPI_execute_snapshot(ed_plan(p), values, nulls,
-								  GetLatestSnapshot(), InvalidSnapshot, true, false, 1);
+								  GetLatestSnapshot(), InvalidSnapshot, true, false, count);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "SPI_execute_snapshot failed: %s", SPI_result_code_string(rc));
 	return (int) SPI_processed;

@@ -65,3 +65,9 @@ SELECT event_definitions.ingest_event(1, 'new_from_ingestion', '{}', '2024-05-02
 SELECT event_definitions.record_event_usage(1, 'signup', 5, current_date);
 SELECT event_definitions.record_event_usage(1, 'checkout', 2, current_date - 3);
 SELECT event_definitions.record_event_usage(2, 'invoice_sent', 1, current_date);
+
+-- Governance: settings, a value rule, and violations to carry across.
+SELECT event_definitions.update_project_settings(1, '{"event_name_pattern": "^[a-z$][a-z_ ]*", "unplanned_events": "flag",
+	"violation_examples": 2}') IS NOT NULL;
+SELECT event_definitions.ingest_event(1, 'Unplanned_Thing', '{"x": 1}', '2024-05-03 09:00:00+00') IS NOT NULL;
+SELECT event_definitions.ingest_event(1, 'checkout', '{"total": "not a number"}', '2024-05-03 09:01:00+00') IS NOT NULL;
