@@ -1,6 +1,11 @@
--- Data and plain-SQL baselines for tools/bench.  Run by tools/bench as the
--- superuser in a fresh database of a throw-away cluster; everything here is
--- deterministic (fixed ids, names and timestamps, no random()).
+-- Data for the benchmark (tools/bench): 100,000 event definitions in
+-- project 1, 10,000 in each of projects 2-4, the small project 5 of the
+-- list-size case, the code-generation projects 6 and 7, and the request
+-- bodies of the write cases.  Run by tools/bench as the superuser in a
+-- fresh database of a throw-away cluster, followed by bench/baselines.sql
+-- and bench/report.sql in the same session; everything here is
+-- deterministic (fixed ids, names and timestamps, no random()).  Project 8,
+-- the project at scale, is loaded later by bench/scale.sql.
 \set ON_ERROR_STOP 1
 SET client_min_messages = warning;
 -- Sizes, set by tools/bench (psql -v): the small project of the list-size
@@ -186,66 +191,8 @@ SELECT p, md5('schema-' || p || '-' || i)::uuid, md5(p || '-' || i)::uuid,
 	   md5('group-' || p || '-' || (1 + (i - 1) % groups))::uuid
 FROM codegen_projects, generate_series(1, n) i;
 
--- The plain-SQL baselines (schema bench), also loaded by the regression
--- test bench_baselines.
-\ir baselines.sql
-GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA bench TO bench_writer;
-
-/*
- * The baselines must answer exactly what the C functions answer; a
- * benchmark against a function that does less would prove nothing.
- * bench.capture runs a statement in a subtransaction that it rolls back,
- * and returns the result or the SQLSTATE, the rows the write left and the
- * activity-log entries it wrote.
- */
-CREATE FUNCTION bench.capture(stmt text, ids uuid[] DEFAULT '{}') RETURNS jsonb
-LANGUAGE plpgsql AS $$
-DECLARE
-	res jsonb;
-	rows jsonb;
-	logs jsonb;
-	state text;
-	last_log bigint;
-BEGIN
-	SELECT COALESCE(max(a.id), 0) INTO last_log FROM event_definitions_private.activity_log a;
-	BEGIN
-		EXECUTE stmt INTO res;
-		SELECT jsonb_agg(jsonb_build_object('id', d.id, 'tags', d.tags, 'verified', d.verified, 'hidden', d.hidden,
-											'verified_by_id', d.verified_by_id)
-						 ORDER BY d.id) INTO rows
-		FROM event_definitions_private.event_definitions d WHERE d.project_id = 1 AND d.id = ANY (ids);
-		SELECT jsonb_agg(jsonb_build_object('scope', a.scope, 'item_id', a.item_id, 'activity', a.activity,
-											'user_id', a.user_id, 'detail', a.detail) ORDER BY a.id) INTO logs
-		FROM event_definitions_private.activity_log a WHERE a.id > last_log;
-		RAISE EXCEPTION USING ERRCODE = 'BE001';
-	EXCEPTION
-		WHEN SQLSTATE 'BE001' THEN NULL;
-		WHEN OTHERS THEN state := SQLSTATE;
-	END;
-	RETURN jsonb_build_object('result', res, 'rows', rows, 'log', logs, 'sqlstate', state);
-END
-$$;
-
-CREATE FUNCTION bench.check_same(what text, c text, baselines text[], ids uuid[] DEFAULT '{}') RETURNS integer
-LANGUAGE plpgsql AS $$
-DECLARE
-	expected jsonb := bench.capture(c, ids);
-	b text;
-	got jsonb;
-BEGIN
-	IF expected ->> 'sqlstate' IS NULL AND expected -> 'result' = 'null' THEN
-		RAISE EXCEPTION 'check % returned NULL: %', what, c;
-	END IF;
-	FOREACH b IN ARRAY baselines LOOP
-		got := bench.capture(b, ids);
-		IF got IS DISTINCT FROM expected THEN
-			RAISE EXCEPTION 'baseline differs from the C function (%)', what
-				USING DETAIL = format(E'%s\n  -> %s\n%s\n  -> %s', c, left(expected::text, 2000), b, left(got::text, 2000));
-		END IF;
-	END LOOP;
-	RETURN 1;
-END
-$$;
-GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA bench TO bench_writer;
+-- The writer login runs the baselines (bench/baselines.sql, loaded next):
+-- it has the schema (above) and EXECUTE on every function created in it.
+ALTER DEFAULT PRIVILEGES IN SCHEMA bench GRANT EXECUTE ON FUNCTIONS TO bench_writer;
 
 VACUUM (ANALYZE);
