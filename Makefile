@@ -6,6 +6,8 @@
 #   make installcheck-parallel-mode   the regression tests again, with
 #                                     force_parallel_mode = regress
 #   make test | demo | bench          ./tools/test, ./tools/demo, ./tools/bench
+#   make bench BENCH_UPDATE=1         and copy the report (build/bench/BENCHMARKS.md)
+#                                     over BENCHMARKS.md
 
 EXTENSION = event_definitions
 EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" $(EXTENSION).control)

@@ -1,0 +1,5 @@
+-- as bulk_c.sql, through the plpgsql baseline
+\set n :n + 1
+\set block (:n / 2) % 150
+\set phase :n % 2
+SELECT bench.bulk_update_tags_plpgsql(1, b.body) FROM bench.bulk_bodies b WHERE b.block = :block AND b.phase = :phase;

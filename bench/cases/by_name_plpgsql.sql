@@ -1,0 +1,2 @@
+\set i random(1, 100000)
+SELECT bench.by_name_plpgsql(1, 'event_' || :i::text);

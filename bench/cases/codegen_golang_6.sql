@@ -1,0 +1,1 @@
+SELECT event_definitions.event_definitions_golang(6) IS NOT NULL;

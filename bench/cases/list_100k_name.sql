@@ -1,0 +1,1 @@
+SELECT event_definitions.list_event_definitions(1, ordering => 'name');

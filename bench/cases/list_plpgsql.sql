@@ -1,0 +1,1 @@
+SELECT bench.list_plpgsql(1);

@@ -1,0 +1,1 @@
+SELECT bench.list_sql(1);

@@ -1,0 +1,1 @@
+SELECT event_definitions.promoted_properties(1);

@@ -1,0 +1,1 @@
+SELECT bench.promoted_plpgsql(1);
