@@ -400,7 +400,7 @@ SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION event_definitions_private.ingest_config_changed() IS
 	'Tells every backend to forget the definitions, properties, rules and settings its ingestion keeps';
 CREATE TRIGGER ingest_config_changed
-	AFTER UPDATE OF enforcement_mode OR DELETE OR TRUNCATE ON event_definitions_private.event_definitions
+	AFTER UPDATE OF project_id, name, enforcement_mode OR DELETE OR TRUNCATE ON event_definitions_private.event_definitions
 	FOR EACH STATEMENT EXECUTE FUNCTION event_definitions_private.ingest_config_changed();
 CREATE TRIGGER ingest_config_changed
 	AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON event_definitions_private.event_schemas
