@@ -513,3 +513,135 @@ GRANT EXECUTE ON FUNCTION event_definitions.project_settings(bigint), event_defi
 TO event_definitions_reader;
 GRANT EXECUTE ON FUNCTION event_definitions.update_project_settings(bigint, json), event_definitions.ingest_events(bigint, jsonb)
 TO event_definitions_writer;
+
+-- A property group's properties show (and log) is_optional_in_types and rules.
+CREATE OR REPLACE FUNCTION event_definitions_private.property_group_object(project_id bigint, id uuid)
+RETURNS jsonb
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT pg_catalog.jsonb_build_object(
+		'id', g.id,
+		'name', g.name,
+		'description', g.description,
+		'properties', COALESCE((
+			SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+					'id', p.id, 'name', p.name, 'property_type', p.property_type,
+					'is_required', p.is_required, 'is_optional_in_types', p.is_optional_in_types,
+					'description', p.description, 'rules', p.rules) ORDER BY p.name)
+			FROM event_definitions_private.property_group_properties p
+			WHERE p.project_id OPERATOR(pg_catalog.=) g.project_id
+			  AND p.property_group_id OPERATOR(pg_catalog.=) g.id), '[]'::pg_catalog.jsonb),
+		'created_at', event_definitions_private.iso8601(g.created_at),
+		'updated_at', event_definitions_private.iso8601(g.updated_at),
+		'created_by', (SELECT u.obj FROM event_definitions_private.user_objects u
+					   WHERE u.id OPERATOR(pg_catalog.=) g.created_by_id))
+	FROM event_definitions_private.property_groups g
+	WHERE g.project_id OPERATOR(pg_catalog.=) $1 AND g.id OPERATOR(pg_catalog.=) $2
+$$;
+
+CREATE OR REPLACE FUNCTION event_definitions_private.property_group_snapshot(project_id bigint, id uuid)
+RETURNS jsonb
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT pg_catalog.jsonb_build_object(
+		'name', g.name,
+		'description', g.description,
+		'properties', COALESCE((
+			SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+					'name', p.name, 'property_type', p.property_type,
+					'is_required', p.is_required, 'is_optional_in_types', p.is_optional_in_types,
+					'description', p.description, 'rules', p.rules) ORDER BY p.name)
+			FROM event_definitions_private.property_group_properties p
+			WHERE p.project_id OPERATOR(pg_catalog.=) g.project_id
+			  AND p.property_group_id OPERATOR(pg_catalog.=) g.id), '[]'::pg_catalog.jsonb))
+	FROM event_definitions_private.property_groups g
+	WHERE g.project_id OPERATOR(pg_catalog.=) $1 AND g.id OPERATOR(pg_catalog.=) $2
+$$;
+
+/*
+ * Tracking plans as code (plan.c).  A plan's objects are these two
+ * functions' answers; equal catalogs export byte-equal plans.
+ */
+CREATE FUNCTION event_definitions_private.plan_property_group(g event_definitions_private.property_groups)
+RETURNS jsonb
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT pg_catalog.jsonb_build_object(
+		'name', g.name,
+		'description', g.description,
+		'properties', COALESCE((
+			SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+					'name', p.name, 'property_type', p.property_type, 'is_required', p.is_required,
+					'is_optional_in_types', p.is_optional_in_types, 'description', p.description,
+					'rules', p.rules) ORDER BY p.name)
+			FROM event_definitions_private.property_group_properties p
+			WHERE p.project_id OPERATOR(pg_catalog.=) g.project_id
+			  AND p.property_group_id OPERATOR(pg_catalog.=) g.id), '[]'::pg_catalog.jsonb))
+$$;
+COMMENT ON FUNCTION event_definitions_private.plan_property_group(event_definitions_private.property_groups) IS
+	'A property group as a tracking plan has it: name, description, properties by name with types, required, rules';
+
+CREATE FUNCTION event_definitions_private.plan_event(d event_definitions_private.event_definitions)
+RETURNS jsonb
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT pg_catalog.jsonb_build_object(
+		'name', d.name,
+		'description', d.description,
+		'tags', pg_catalog.to_jsonb(ARRAY(SELECT t FROM pg_catalog.unnest(d.tags) AS t ORDER BY t)),
+		'owner', (SELECT u.email FROM event_definitions_private.users u
+				  WHERE u.id OPERATOR(pg_catalog.=) d.owner_id),
+		'verified', d.verified,
+		'hidden', d.hidden,
+		'enforcement_mode', d.enforcement_mode,
+		'promoted_property', d.promoted_property,
+		'property_groups', pg_catalog.to_jsonb(ARRAY(
+			SELECT g.name FROM event_definitions_private.event_schemas s
+			JOIN event_definitions_private.property_groups g
+			  ON g.project_id OPERATOR(pg_catalog.=) s.project_id AND g.id OPERATOR(pg_catalog.=) s.property_group_id
+			WHERE s.project_id OPERATOR(pg_catalog.=) d.project_id
+			  AND s.event_definition_id OPERATOR(pg_catalog.=) d.id
+			ORDER BY g.name)))
+$$;
+COMMENT ON FUNCTION event_definitions_private.plan_event(event_definitions_private.event_definitions) IS
+	'An event definition as a tracking plan has it: what a team curates, the owner by email, attached groups by name';
+
+CREATE FUNCTION event_definitions.export_tracking_plan(project_id bigint)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'ed_export_tracking_plan'
+LANGUAGE C STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION event_definitions.export_tracking_plan(bigint) IS
+	'The project''s tracking plan {version, base_hash, settings, property_groups, events}, sorted so that equal catalogs export byte-equal plans';
+
+CREATE FUNCTION event_definitions.diff_tracking_plan(project_id bigint, plan json)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'ed_diff_tracking_plan'
+LANGUAGE C STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION event_definitions.diff_tracking_plan(bigint, json) IS
+	'What applying the plan would change: {create, update: [{type, name, changes}], delete (with prune), unchanged}';
+
+CREATE FUNCTION event_definitions.apply_tracking_plan(project_id bigint, plan json, prune boolean DEFAULT false)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'ed_apply_tracking_plan'
+LANGUAGE C VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION event_definitions.apply_tracking_plan(bigint, json, boolean) IS
+	'Make the catalog equal to the plan in one transaction (deleting what it lacks only with prune), logged per object; PT409 when its base_hash is stale; answers the diff applied';
+
+REVOKE ALL ON FUNCTION event_definitions_private.plan_property_group(event_definitions_private.property_groups),
+	event_definitions_private.plan_event(event_definitions_private.event_definitions),
+	event_definitions.export_tracking_plan(bigint), event_definitions.diff_tracking_plan(bigint, json),
+	event_definitions.apply_tracking_plan(bigint, json, boolean)
+FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION event_definitions_private.plan_property_group(event_definitions_private.property_groups),
+	event_definitions_private.plan_event(event_definitions_private.event_definitions),
+	event_definitions.export_tracking_plan(bigint), event_definitions.diff_tracking_plan(bigint, json)
+TO event_definitions_reader;
+GRANT EXECUTE ON FUNCTION event_definitions.apply_tracking_plan(bigint, json, boolean)
+TO event_definitions_writer;

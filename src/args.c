@@ -25,10 +25,20 @@
 void
 ed_check_arg_size(Size size, const char *what)
 {
-	if (size > ED_MAX_ARG_BYTES)
+	ed_check_arg_limit(size, ED_MAX_ARG_BYTES, "2.5 MB", what);
+}
+
+/*
+ * ERROR with PT413 when an argument is larger than max bytes (label: max
+ * in words, as "2.5 MB").
+ */
+void
+ed_check_arg_limit(Size size, Size max, const char *label, const char *what)
+{
+	if (size > max)
 	{
-		char	   *detail = psprintf("It has %zu bytes; at most %d bytes (2.5 MB) are accepted.",
-									  size, ED_MAX_ARG_BYTES);
+		char	   *detail = psprintf("It has %zu bytes; at most %zu bytes (%s) are accepted.",
+									  size, max, label);
 
 		ereport(ERROR,
 				(errcode(ERRCODE_ED_TOO_LARGE),

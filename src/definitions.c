@@ -17,35 +17,9 @@
 
 #include "definitions.h"
 #include "event_definitions.h"
+#include "governance.h"
 #include "render.h"
 
-/* What a create or PATCH body says; has_* tell which keys were present. */
-typedef struct DefinitionInput
-{
-	char	   *name;
-	bool		has_owner;
-	bool		owner_null;
-	int32		owner;
-	bool		has_description;
-	char	   *description;	/* NULL for JSON null */
-	bool		has_tags;
-	char	  **tags;			/* normalized, sorted */
-	int			ntags;
-	char	  **tags_as_sent;	/* normalized, in the request's order */
-	int			ntags_as_sent;
-	bool		has_verified;
-	bool		verified;
-	bool		has_hidden;
-	bool		hidden_null;
-	bool		hidden;
-	bool		has_enforcement_mode;
-	char	   *enforcement_mode;
-	bool		has_promoted;
-	char	   *promoted;		/* NULL for JSON null */
-	bool		has_default_columns;
-	char	  **default_columns;	/* NULL for JSON null */
-	int			ndefault_columns;
-} DefinitionInput;
 
 static const char *const enforcement_modes[] = {"allow", "reject", NULL};
 
@@ -53,8 +27,8 @@ static const char *const enforcement_modes[] = {"allow", "reject", NULL};
  * Validate a create (creating) or PATCH body, field by field in PostHog's
  * serializer order, then the rules that span fields.
  */
-static void
-ParseDefinitionBody(EdJson *body, bool creating, DefinitionInput *in)
+void
+ed_parse_definition_body(EdJson *body, bool creating, DefinitionInput *in)
 {
 	EdJson	   *v;
 
@@ -309,7 +283,8 @@ ed_create_event_definition(PG_FUNCTION_ARGS)
 	SPI_connect();
 	/* the project first, as PostHog resolves it before reading the body */
 	ed_require_project(project_id);
-	ParseDefinitionBody(ed_body_arg(fcinfo, 1, "event definition body"), true, &in);
+	ed_parse_definition_body(ed_body_arg(fcinfo, 1, "event definition body"), true, &in);
+	ed_check_name(ed_settings(project_id)->event_name_pattern, in.name, "name", "Event");
 	ParamsFor(&in, project_id, (Datum) 0, values, nulls);
 
 	ed_become_owner(&as_owner);
@@ -419,7 +394,7 @@ ed_update_event_definition(PG_FUNCTION_ARGS)
 		ed_definition_not_found();
 	ed_restore_user(&as_owner);
 
-	ParseDefinitionBody(ed_body_arg(fcinfo, 2, "event definition body"), false, &in);
+	ed_parse_definition_body(ed_body_arg(fcinfo, 2, "event definition body"), false, &in);
 	ParamsFor(&in, project_id, id, values, nulls);
 	ed_become_owner(&as_owner);
 	CheckOwner(&in, project_id);

@@ -53,6 +53,7 @@ extern void ed_set_response_status(const char *status);
 
 /* request.c: validation of request bodies */
 extern EdJson *ed_parse_body(text *body, const char *what);
+extern const char *ed_field_path(const char *path);
 extern void ed_field_error(const char *attr, const char *detail) pg_attribute_noreturn();
 extern void ed_not_found(const char *message) pg_attribute_noreturn();
 extern char *ed_posthog_error(const char *type, const char *code, const char *detail, const char *attr);

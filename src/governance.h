@@ -49,7 +49,7 @@ extern EdSettings *ed_settings(int64 project_id);
 extern void ed_settings_forget(void);
 extern bool ed_breaks_pattern(EdPattern *pattern, const char *name, int len);
 extern void ed_check_name(EdPattern *pattern, const char *name, const char *attr, const char *what);
-extern void ed_parse_settings(EdJson *body, SettingsInput *in, const char *prefix);
+extern void ed_parse_settings(EdJson *body, SettingsInput *in);
 extern bool ed_store_settings(int64 project_id, SettingsInput *in, Datum user, bool user_null);
 
 /* The formats a String property's "format" rule names. */

@@ -126,11 +126,31 @@ IngestConfigCallback(Datum arg, Oid relid)
 }
 
 /*
- * A number that changes whenever what ingestion keeps becomes stale.
+ * Listen for invalidations of the ingestion configuration (once per
+ * backend), and learn project_settings' oid again after a reset.
+ */
+static void
+WatchConfig(bool relearn)
+{
+	if (!callback_registered)
+	{
+		CacheRegisterRelcacheCallback(IngestConfigCallback, (Datum) 0);
+		callback_registered = true;
+		relearn = true;
+	}
+	if (relearn)
+		config_relid = get_relname_relid("project_settings",
+										 get_namespace_oid("event_definitions_private", false));
+}
+
+/*
+ * A number that changes whenever what ingestion keeps (and settings.c
+ * keeps) becomes stale.
  */
 uint64
 ed_ingest_config_generation(void)
 {
+	WatchConfig(false);
 	return config_generation;
 }
 
@@ -175,12 +195,7 @@ ResetKept(void)
 {
 	HASHCTL		ctl;
 
-	if (!callback_registered)
-	{
-		CacheRegisterRelcacheCallback(IngestConfigCallback, (Datum) 0);
-		callback_registered = true;
-	}
-	config_relid = get_relname_relid("project_settings", get_namespace_oid("event_definitions_private", false));
+	WatchConfig(true);
 	if (ingest_cxt == NULL)
 		ingest_cxt = AllocSetContextCreate(TopMemoryContext, "event_definitions ingestion",
 										   ALLOCSET_DEFAULT_SIZES);

@@ -15,24 +15,11 @@
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 
-#include "nameset.h"
 #include "definitions.h"
 #include "event_definitions.h"
+#include "governance.h"
+#include "nameset.h"
 
-/* A validated property group body; has_* tell which keys were present. */
-typedef struct GroupInput
-{
-	bool		has_name;
-	char	   *name;
-	bool		has_description;
-	char	   *description;
-	bool		has_properties;
-	int			nproperties;
-	char	  **prop_names;
-	char	  **prop_types;
-	bool	   *prop_required;
-	char	  **prop_descriptions;
-} GroupInput;
 
 static const char *const property_types[] = {"String", "Numeric", "Boolean", "DateTime", "Object", "Array", NULL};
 
@@ -47,10 +34,58 @@ static EdPlan lock_plan = {
 	"SELECT event_definitions_private.property_group_object($1, $2)"
 
 /*
- * Validate a property group body.
+ * Validate one property of a group body (item i) into the arrays of in;
+ * its name must match property_pattern.
  */
 static void
-ParseGroupBody(EdJson *body, bool creating, GroupInput *in)
+ParseGroupProperty(EdJson *prop, int i, EdPattern *property_pattern, GroupInput *in)
+{
+	EdJson	   *f;
+	char	   *attr;
+
+	if (prop->type != EDJ_OBJECT)
+		ed_field_error(psprintf("properties__%d", i),
+					   psprintf("Invalid data. Expected a dictionary, but got %s.", ed_python_type(prop)));
+
+	attr = psprintf("properties__%d__name", i);
+	if ((f = ed_json_get(prop, "name")) == NULL)
+		ed_field_error(attr, "This field is required.");
+	in->prop_names[i] = ed_field_string(f, attr, false, false, ED_MAX_NAME_LENGTH);
+	ed_check_name(property_pattern, in->prop_names[i], attr, "Property");
+
+	attr = psprintf("properties__%d__property_type", i);
+	if ((f = ed_json_get(prop, "property_type")) == NULL)
+		ed_field_error(attr, "This field is required.");
+	if (!ed_field_choice(f, attr, property_types, &in->prop_types[i]))
+		ed_field_error(attr, "This field may not be null.");
+
+	in->prop_required[i] = false;
+	if ((f = ed_json_get(prop, "is_required")) != NULL)
+		in->prop_required[i] = ed_field_bool(f, psprintf("properties__%d__is_required", i));
+
+	in->prop_optional_in_types[i] = false;
+	if ((f = ed_json_get(prop, "is_optional_in_types")) != NULL)
+		in->prop_optional_in_types[i] = ed_field_bool(f, psprintf("properties__%d__is_optional_in_types", i));
+
+	in->prop_descriptions[i] = "";
+	if ((f = ed_json_get(prop, "description")) != NULL)
+	{
+		char	   *d = ed_field_string(f, psprintf("properties__%d__description", i), true, true, 0);
+
+		in->prop_descriptions[i] = d ? d : "";
+	}
+
+	in->prop_rules[i] = NULL;
+	if ((f = ed_json_get(prop, "rules")) != NULL)
+		in->prop_rules[i] = ed_rules_validate(f, in->prop_types[i], psprintf("properties__%d__rules", i));
+}
+
+/*
+ * Validate a property group body; property names must match
+ * property_pattern (NULL: none).
+ */
+void
+ed_parse_group_body(EdJson *body, bool creating, EdPattern *property_pattern, GroupInput *in)
 {
 	EdJson	   *v;
 	int			i;
@@ -87,40 +122,13 @@ ParseGroupBody(EdJson *body, bool creating, GroupInput *in)
 		in->prop_names = palloc(sizeof(char *) * Max(v->len, 1));
 		in->prop_types = palloc(sizeof(char *) * Max(v->len, 1));
 		in->prop_required = palloc(sizeof(bool) * Max(v->len, 1));
+		in->prop_optional_in_types = palloc(sizeof(bool) * Max(v->len, 1));
 		in->prop_descriptions = palloc(sizeof(char *) * Max(v->len, 1));
+		in->prop_rules = palloc(sizeof(char *) * Max(v->len, 1));
 		for (i = 0; i < v->len; i++)
 		{
-			EdJson	   *prop = v->items[i];
-			EdJson	   *f;
-			char	   *attr;
-
 			CHECK_FOR_INTERRUPTS();
-			if (prop->type != EDJ_OBJECT)
-				ed_field_error(psprintf("properties__%d", i),
-							   psprintf("Invalid data. Expected a dictionary, but got %s.", ed_python_type(prop)));
-
-			attr = psprintf("properties__%d__name", i);
-			if ((f = ed_json_get(prop, "name")) == NULL)
-				ed_field_error(attr, "This field is required.");
-			in->prop_names[i] = ed_field_string(f, attr, false, false, ED_MAX_NAME_LENGTH);
-
-			attr = psprintf("properties__%d__property_type", i);
-			if ((f = ed_json_get(prop, "property_type")) == NULL)
-				ed_field_error(attr, "This field is required.");
-			if (!ed_field_choice(f, attr, property_types, &in->prop_types[i]))
-				ed_field_error(attr, "This field may not be null.");
-
-			in->prop_required[i] = false;
-			if ((f = ed_json_get(prop, "is_required")) != NULL)
-				in->prop_required[i] = ed_field_bool(f, psprintf("properties__%d__is_required", i));
-
-			in->prop_descriptions[i] = "";
-			if ((f = ed_json_get(prop, "description")) != NULL)
-			{
-				char	   *d = ed_field_string(f, psprintf("properties__%d__description", i), true, true, 0);
-
-				in->prop_descriptions[i] = d ? d : "";
-			}
+			ParseGroupProperty(v->items[i], i, property_pattern, in);
 
 			/* a set, so that a long list costs linear time */
 			if (nameset_contains(&seen, in->prop_names[i]))
@@ -145,16 +153,25 @@ StoreProperties(int64 project_id, Datum group_id, GroupInput *in)
 	};
 	static EdPlan insert_plan = {
 		"INSERT INTO event_definitions_private.property_group_properties"
-		" (project_id, property_group_id, name, property_type, is_required, description)"
-		" SELECT $1, $2, p.name, p.property_type, p.is_required, p.description"
+		" (project_id, property_group_id, name, property_type, is_required, description,"
+		"  is_optional_in_types, rules)"
+		" SELECT $1, $2, p.name, p.property_type, p.is_required, p.description,"
+		"  p.is_optional_in_types, p.rules::pg_catalog.jsonb"
 		" FROM ROWS FROM (pg_catalog.unnest($3::text[]), pg_catalog.unnest($4::text[]),"
-		"  pg_catalog.unnest($5::boolean[]), pg_catalog.unnest($6::text[]))"
-		"  AS p(name, property_type, is_required, description)",
-		6, {INT8OID, UUIDOID, TEXTARRAYOID, TEXTARRAYOID, BOOLARRAYOID, TEXTARRAYOID}
+		"  pg_catalog.unnest($5::boolean[]), pg_catalog.unnest($6::text[]),"
+		"  pg_catalog.unnest($7::boolean[]), pg_catalog.unnest($8::text[]))"
+		"  AS p(name, property_type, is_required, description, is_optional_in_types, rules)",
+		8, {INT8OID, UUIDOID, TEXTARRAYOID, TEXTARRAYOID, BOOLARRAYOID, TEXTARRAYOID,
+		BOOLARRAYOID, TEXTARRAYOID}
 	};
-	Datum		values[6];
+	Datum		values[8];
 	Datum	   *bools;
-	int			i;
+	Datum	   *optional;
+	Datum	   *rules;
+	bool	   *rules_null;
+	int			i,
+				dims[1],
+				lbs[1] = {1};
 
 	values[0] = Int64GetDatum(project_id);
 	values[1] = group_id;
@@ -163,12 +180,24 @@ StoreProperties(int64 project_id, Datum group_id, GroupInput *in)
 		return;
 
 	bools = palloc(sizeof(Datum) * in->nproperties);
+	optional = palloc(sizeof(Datum) * in->nproperties);
+	rules = palloc(sizeof(Datum) * in->nproperties);
+	rules_null = palloc(sizeof(bool) * in->nproperties);
 	for (i = 0; i < in->nproperties; i++)
+	{
 		bools[i] = BoolGetDatum(in->prop_required[i]);
+		optional[i] = BoolGetDatum(in->prop_optional_in_types[i]);
+		rules_null[i] = in->prop_rules[i] == NULL;
+		rules[i] = rules_null[i] ? (Datum) 0 : CStringGetTextDatum(in->prop_rules[i]);
+	}
+	dims[0] = in->nproperties;
 	values[2] = ed_text_array(in->prop_names, in->nproperties);
 	values[3] = ed_text_array(in->prop_types, in->nproperties);
 	values[4] = PointerGetDatum(construct_array(bools, in->nproperties, BOOLOID, 1, true, TYPALIGN_CHAR));
 	values[5] = ed_text_array(in->prop_descriptions, in->nproperties);
+	values[6] = PointerGetDatum(construct_array(optional, in->nproperties, BOOLOID, 1, true, TYPALIGN_CHAR));
+	values[7] = PointerGetDatum(construct_md_array(rules, rules_null, 1, dims, lbs,
+												   TEXTOID, -1, false, TYPALIGN_INT));
 	ed_exec(&insert_plan, values, NULL, false, 0);
 }
 
@@ -315,7 +344,8 @@ ed_create_property_group(PG_FUNCTION_ARGS)
 	SPI_connect();
 	/* the project first, as PostHog resolves it before reading the body */
 	ed_require_project(project_id);
-	ParseGroupBody(ed_body_arg(fcinfo, 1, "property group body"), true, &in);
+	ed_parse_group_body(ed_body_arg(fcinfo, 1, "property group body"), true,
+						ed_settings(project_id)->property_name_pattern, &in);
 
 	values[0] = Int64GetDatum(project_id);
 	values[1] = CStringGetTextDatum(in.name);
@@ -395,7 +425,8 @@ ed_update_property_group(PG_FUNCTION_ARGS)
 	if (ed_exec(&lock_plan, values, NULL, false, 1) == 0)
 		GroupNotFound();
 	ed_restore_user(&as_owner);
-	ParseGroupBody(ed_body_arg(fcinfo, 2, "property group body"), false, &in);
+	ed_parse_group_body(ed_body_arg(fcinfo, 2, "property group body"), false,
+						ed_settings(project_id)->property_name_pattern, &in);
 
 	ed_become_owner(&as_owner);
 	if (in.has_name)

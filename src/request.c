@@ -106,6 +106,24 @@ ed_posthog_error(const char *type, const char *code, const char *detail, const c
 	return buf.data;
 }
 
+/* where the body being validated sits in a larger document (ed_field_path) */
+static const char *field_path = NULL;
+
+/*
+ * Name the item being validated within a larger document (a tracking
+ * plan): "events__3" makes the field "tags" of an error "events__3__tags".
+ * NULL for none.  Answers the path it replaces, which the caller restores
+ * in a PG_FINALLY.
+ */
+const char *
+ed_field_path(const char *path)
+{
+	const char *old = field_path;
+
+	field_path = path;
+	return old;
+}
+
 /*
  * Reject a request: attr is PostHog's field name (NULL for an error that
  * concerns the whole body), detail PostHog's sentence.  The hint carries
@@ -116,7 +134,11 @@ ed_field_error(const char *attr, const char *detail)
 {
 	char	   *msg = pstrdup(detail);
 	size_t		len = strlen(msg);
-	char	   *object = ed_posthog_error("validation_error", DrfCode(detail), detail, attr);
+	char	   *object;
+
+	if (field_path != NULL)
+		attr = attr ? psprintf("%s__%s", field_path, attr) : field_path;
+	object = ed_posthog_error("validation_error", DrfCode(detail), detail, attr);
 
 	/* house style: message in lower case, without the final period */
 	if (len > 0 && msg[len - 1] == '.')

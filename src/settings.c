@@ -40,6 +40,7 @@ typedef struct SettingsEntry
 
 static HTAB *kept = NULL;
 static MemoryContext kept_cxt = NULL;
+static uint64 kept_generation = 0;	/* of the configuration kept was read in */
 
 /*
  * Forget every kept settings (and free their compiled patterns).
@@ -111,6 +112,8 @@ ed_settings(int64 project_id)
 	bool		keep = true;
 	uint64		started = ed_ingest_config_generation();
 
+	if (kept != NULL && kept_generation != started)
+		ed_settings_forget();
 	if (kept != NULL)
 	{
 		entry = hash_search(kept, &project_id, HASH_FIND, NULL);
@@ -130,6 +133,7 @@ ed_settings(int64 project_id)
 		ctl.hcxt = kept_cxt;
 		kept = hash_create("event_definitions settings", 16, &ctl,
 						   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		kept_generation = started;
 	}
 	LoadSettings(project_id, &loaded, kept_cxt, &keep);
 	/* an invalidation that arrived meanwhile may not be reflected: use, don't keep */
@@ -170,7 +174,7 @@ ed_check_name(EdPattern *pattern, const char *name, const char *attr, const char
  * The settings of a project as the API answers them.
  */
 static Datum
-SettingsJsonb(int64 project_id)
+SettingsJsonb(int64 project_id, bool read_only)
 {
 	static EdPlan plan = {
 		"SELECT pg_catalog.jsonb_build_object('event_name_pattern', s.event_name_pattern,"
@@ -183,7 +187,7 @@ SettingsJsonb(int64 project_id)
 	Datum		values[1] = {Int64GetDatum(project_id)};
 	bool		isnull;
 
-	ed_exec(&plan, values, NULL, true, 1);
+	ed_exec(&plan, values, NULL, read_only, 1);
 	return ed_copy_result(0, 1, &isnull);
 }
 
@@ -200,7 +204,7 @@ ed_project_settings(PG_FUNCTION_ARGS)
 
 	SPI_connect();
 	ed_require_project(project_id);
-	result = SettingsJsonb(project_id);
+	result = SettingsJsonb(project_id, true);
 	SPI_finish();
 	PG_RETURN_DATUM(result);
 }
@@ -231,7 +235,7 @@ IntegerField(EdJson *v, const char *attr, int64 min, int64 max)
  * Validate an update_project_settings body (PATCH: only the keys present).
  */
 void
-ed_parse_settings(EdJson *body, SettingsInput *in, const char *prefix)
+ed_parse_settings(EdJson *body, SettingsInput *in)
 {
 	EdJson	   *v;
 	int			i;
@@ -239,30 +243,28 @@ ed_parse_settings(EdJson *body, SettingsInput *in, const char *prefix)
 	memset(in, 0, sizeof(*in));
 	for (i = 0; i < 2; i++)
 	{
-		char	   *attr = psprintf("%s%s", prefix, setting_names[i]);
-
 		if ((v = ed_json_get(body, setting_names[i])) == NULL)
 			continue;
 		in->has[i] = true;
-		in->patterns[i] = ed_field_string(v, attr, true, false, 0);
+		in->patterns[i] = ed_field_string(v, setting_names[i], true, false, 0);
 		if (in->patterns[i] != NULL)
-			ed_pattern_check(in->patterns[i], attr);
+			ed_pattern_check(in->patterns[i], setting_names[i]);
 	}
 	if ((v = ed_json_get(body, setting_names[2])) != NULL)
 	{
 		in->has[2] = true;
-		in->stale_after_days = IntegerField(v, psprintf("%s%s", prefix, setting_names[2]), 1, 36500);
+		in->stale_after_days = IntegerField(v, setting_names[2], 1, 36500);
 	}
 	if ((v = ed_json_get(body, setting_names[3])) != NULL)
 	{
 		in->has[3] = true;
-		if (!ed_field_choice(v, psprintf("%s%s", prefix, setting_names[3]), unplanned_modes, &in->unplanned))
-			ed_field_error(psprintf("%s%s", prefix, setting_names[3]), "This field may not be null.");
+		if (!ed_field_choice(v, setting_names[3], unplanned_modes, &in->unplanned))
+			ed_field_error(setting_names[3], "This field may not be null.");
 	}
 	if ((v = ed_json_get(body, setting_names[4])) != NULL)
 	{
 		in->has[4] = true;
-		in->violation_examples = IntegerField(v, psprintf("%s%s", prefix, setting_names[4]), 0, 100);
+		in->violation_examples = IntegerField(v, setting_names[4], 0, 100);
 	}
 }
 
@@ -353,12 +355,12 @@ ed_update_project_settings(PG_FUNCTION_ARGS)
 
 	SPI_connect();
 	ed_require_project(project_id);
-	ed_parse_settings(ed_body_arg(fcinfo, 1, "project settings body"), &in, "");
+	ed_parse_settings(ed_body_arg(fcinfo, 1, "project settings body"), &in);
 	user = Int32GetDatum(ed_acting_user(&user_null));
 	ed_become_owner(&as_owner);
 	(void) ed_store_settings(project_id, &in, user, user_null);
 	ed_restore_user(&as_owner);
-	result = SettingsJsonb(project_id);
+	result = SettingsJsonb(project_id, false);
 	SPI_finish();
 	PG_RETURN_DATUM(result);
 }
