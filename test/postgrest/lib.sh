@@ -23,6 +23,8 @@ pgrst_setup() {
 	start_cluster "$w" "$PGRST_PORT" log_min_messages=warning
 	export PGRST_SOCKET=$w PGRST_PORT PGRST_WORK=$w
 	psql_ -d postgres <"$REPO/test/postgrest/roles.sql" >/dev/null
+	# docs/postgrest.md's postgrest.conf, as $w/postgrest.conf
+	(cd "$REPO/test/postgrest" && node -e 'import("./common.mjs").then((m) => m.docsConfig())')
 }
 
 psql_() { as_pg "$PG_BIN/psql" -X -q -h "$PGRST_SOCKET" -p "$PGRST_PORT" -U postgres -v ON_ERROR_STOP=1 "$@"; }
