@@ -237,6 +237,12 @@ async function live() {
 		assert.equal(r.status, 400);
 		assert.deepEqual(r.json, {type: 'validation_error', code: 'required', detail: 'This field is required.', attr: 'name'});
 	});
+	await check('create with enforcement_mode "reject" (a feature flag in PostHog): 400 on enforcement_mode', async () => {
+		const r = await post(`${P}/`, {name: 'strict', enforcement_mode: 'reject'});
+		assert.equal(r.status, 400);
+		assert.deepEqual(r.json, {type: 'validation_error', code: 'invalid_input',
+			detail: 'Setting schema enforcement mode to "reject" requires the schema-enforcement-reject feature flag', attr: 'enforcement_mode'});
+	});
 	await check('retrieve', async () => {
 		const r = await send('GET', `${P}/${ID}/`, {headers: R});
 		assert.equal(r.status, 200);

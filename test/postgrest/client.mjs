@@ -198,6 +198,13 @@ await check('rpc create: 201', async () => {
 	assert.deepEqual(r.data.tags, ['billing']);
 	created = r.data.id;
 });
+await check('rpc list by GET with tags: [\'billing\'], as an application writes it', async () => {
+	const r = await reader.rpc('list_event_definitions', {project_id: 7101, tags: ['billing']}, {get: true});
+	request('GET', '/rpc/list_event_definitions?project_id=7101&tags=%7Bbilling%7D');
+	assert.equal(r.status, 200);
+	assert.equal(r.data.count, 1);
+	assert.deepEqual(names(r.data.results), ['refund']);
+});
 await check('rpc create a duplicate: 400 validation error', async () => {
 	const r = await writer.rpc('create_event_definition', {project_id: 7101, body: {name: 'refund'}});
 	assert.equal(r.status, 400);
