@@ -89,7 +89,9 @@ ed_parse_definition_body(EdJson *body, bool creating, DefinitionInput *in)
 					(errcode(ERRCODE_ED_VALIDATION),
 					 errmsg("invalid \"enforcement_mode\": \"reject\" is not enabled"),
 					 errdetail("Setting schema enforcement mode to \"reject\" requires the schema-enforcement-reject feature flag"),
-					 errhint("A superuser can enable it with SET event_definitions.enable_reject_mode = on, or in postgresql.conf."),
+					 errhint("%s", ed_posthog_error("validation_error", "invalid_input",
+													"Setting schema enforcement mode to \"reject\" requires the schema-enforcement-reject feature flag",
+													"enforcement_mode")),
 					 err_generic_string(PG_DIAG_COLUMN_NAME, "enforcement_mode")));
 	}
 

@@ -24,6 +24,7 @@
 #include "storage/bufmgr.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -422,7 +423,8 @@ ListArgument(char **arg, const char *attr, bool numbers_too, bool strict, int *n
 		bool	   *nulls;
 		int			nelems;
 
-		deconstruct_array(DatumGetArrayTypeP(DirectFunctionCall3(array_in, CStringGetDatum(*arg),
+		/* array_in keeps its cache in flinfo: called through fmgr, not directly */
+		deconstruct_array(DatumGetArrayTypeP(OidFunctionCall3(F_ARRAY_IN, CStringGetDatum(*arg),
 																 ObjectIdGetDatum(TEXTOID),
 																 Int32GetDatum(-1))),
 						  TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &nelems);

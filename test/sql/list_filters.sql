@@ -83,6 +83,9 @@ SELECT r->'count' AS count, jsonb_path_query_array(r, '$.results[*].name') AS na
 FROM event_definitions.list_event_definitions(3101, tags => '["billing","revenue"]') r;
 SELECT r->'count' AS count, jsonb_path_query_array(r, '$.results[*].name') AS names
 FROM event_definitions.list_event_definitions(3101, tags => '["revenue","other"]') r;
+-- an array literal, as postgrest-js writes an array in a query string
+SELECT r->'count' AS count, jsonb_path_query_array(r, '$.results[*].name') AS names
+FROM event_definitions.list_event_definitions(3101, tags => '{revenue,other}') r;
 -- non-string items are dropped
 SELECT r->'count' AS count, jsonb_path_query_array(r, '$.results[*].name') AS names
 FROM event_definitions.list_event_definitions(3101, tags => '["revenue", 5, null, ["billing"]]') r;
