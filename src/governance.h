@@ -45,6 +45,7 @@ typedef struct SettingsInput
 } SettingsInput;
 
 /* settings.c */
+extern bool ed_governance_installed(void);
 extern EdSettings *ed_settings(int64 project_id);
 extern void ed_settings_forget(void);
 extern bool ed_breaks_pattern(EdPattern *pattern, const char *name, int len);

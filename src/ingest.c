@@ -118,7 +118,8 @@ static bool callback_registered = false;
 static void
 IngestConfigCallback(Datum arg, Oid relid)
 {
-	if (!OidIsValid(relid) || relid == config_relid)
+	/* until project_settings' oid is known (before 1.3), any relation counts */
+	if (!OidIsValid(relid) || relid == config_relid || !OidIsValid(config_relid))
 	{
 		config_stale = true;
 		config_generation++;
@@ -138,7 +139,7 @@ WatchConfig(bool relearn)
 		callback_registered = true;
 		relearn = true;
 	}
-	if (relearn)
+	if (relearn || !OidIsValid(config_relid))
 		config_relid = get_relname_relid("project_settings",
 										 get_namespace_oid("event_definitions_private", false));
 }
@@ -256,23 +257,27 @@ RequireProject(int64 project_id)
 static void
 LoadDefinitions(int64 project_id, char **names, int n)
 {
-	static EdPlan plan = {
-		"SELECT d.name, d.id, d.created_at IS NOT NULL, d.last_seen_at, d.enforcement_mode,"
-		"  p.name, p.property_type, p.is_required, p.rules"
-		" FROM event_definitions_private.event_definitions d"
-		" LEFT JOIN event_definitions_private.event_schemas s"
-		"  ON s.project_id = d.project_id AND s.event_definition_id = d.id"
-		" LEFT JOIN event_definitions_private.property_group_properties p"
-		"  ON p.project_id = s.project_id AND p.property_group_id = s.property_group_id"
-		" WHERE d.project_id = $1 AND d.name = ANY ($2)"
-		" ORDER BY d.name, p.name, p.is_required DESC",
-		2, {INT8OID, TEXTARRAYOID}
+#define LOAD_DEFINITIONS_SQL(rules) \
+		"SELECT d.name, d.id, d.created_at IS NOT NULL, d.last_seen_at, d.enforcement_mode," \
+		"  p.name, p.property_type, p.is_required, " rules \
+		" FROM event_definitions_private.event_definitions d" \
+		" LEFT JOIN event_definitions_private.event_schemas s" \
+		"  ON s.project_id = d.project_id AND s.event_definition_id = d.id" \
+		" LEFT JOIN event_definitions_private.property_group_properties p" \
+		"  ON p.project_id = s.project_id AND p.property_group_id = s.property_group_id" \
+		" WHERE d.project_id = $1 AND d.name = ANY ($2)" \
+		" ORDER BY d.name, p.name, p.is_required DESC"
+	static EdPlan plans[2] = {
+		/* releases before 1.3 have no value rules */
+		{LOAD_DEFINITIONS_SQL("NULL::pg_catalog.jsonb"), 2, {INT8OID, TEXTARRAYOID}},
+		{LOAD_DEFINITIONS_SQL("p.rules"), 2, {INT8OID, TEXTARRAYOID}}
 	};
+	EdPlan	   *plan = &plans[ed_governance_installed() ? 1 : 0];
 	static const char *const types[] = {"String", "Numeric", "Boolean", "DateTime", "Object", "Array"};
 	Datum		values[2] = {Int64GetDatum(project_id), ed_text_array(names, n)};
 	bool		keep = true;
 	uint64		started = config_generation;
-	int			nrows = ed_exec_latest(&plan, values, NULL, &keep, 0);
+	int			nrows = ed_exec_latest(plan, values, NULL, &keep, 0);
 	SPITupleTable *rows = SPI_tuptable;
 	IngestEntry *entry = NULL;
 	int			row = 0;
@@ -889,7 +894,11 @@ Ingest(int64 project_id, IngestEvent *events, int n)
 		CHECK_FOR_INTERRUPTS();
 		o->violations = palloc(sizeof(Violation) * ((entry ? entry->nprops : 0) * 8 + 2));
 		o->accepted = true;
-		if (entry == NULL)
+		/* an earlier event of this call writes the name: as if it were written already */
+		slot = hash_search(seen_index, &key, HASH_FIND, NULL);
+		if (slot != NULL)
+			slot = (int *) ((char *) slot + sizeof(IngestKey));
+		if (entry == NULL && slot == NULL)
 		{
 			/* a name without a definition: unplanned, perhaps misnamed */
 			if (ed_breaks_pattern(settings->event_name_pattern, e->name, strlen(e->name)))
@@ -902,18 +911,25 @@ Ingest(int64 project_id, IngestEvent *events, int n)
 		}
 		else
 		{
-			CheckProperties(entry, e->properties, o);
-			o->accepted = !(entry->reject && o->nviolations > 0);
-			writes = !entry->created || !entry->ever_seen ||
-				SeenBucket(e->ts) > SeenBucket(entry->last_seen);
+			/* a definition created by this call has no properties, and allows */
+			if (entry != NULL)
+			{
+				CheckProperties(entry, e->properties, o);
+				o->accepted = !(entry->reject && o->nviolations > 0);
+			}
+			if (slot != NULL)
+				writes = SeenBucket(e->ts) > SeenBucket(seen[*slot].last);
+			else
+				writes = !entry->created || !entry->ever_seen ||
+					SeenBucket(e->ts) > SeenBucket(entry->last_seen);
 		}
 		if (o->nviolations > 0)
 			CountViolations(counts, e, o, settings->violation_examples);
 		if (!writes)
 			continue;
-		slot = (int *) ((char *) hash_search(seen_index, &key, HASH_ENTER, &found) + sizeof(IngestKey));
-		if (!found)
+		if (slot == NULL)
 		{
+			slot = (int *) ((char *) hash_search(seen_index, &key, HASH_ENTER, &found) + sizeof(IngestKey));
 			*slot = nseen;
 			seen[nseen].name = e->name;
 			seen[nseen].first = seen[nseen].last = e->ts;
@@ -927,7 +943,9 @@ Ingest(int64 project_id, IngestEvent *events, int n)
 		ed_become_owner(&as_owner);
 		if (nseen > 0)
 			WriteSeen(project_id, seen, nseen, user, user_null);
-		WriteCounts(project_id, counts, settings->violation_examples);
+		/* releases before 1.3 have no violations log */
+		if (ed_governance_installed())
+			WriteCounts(project_id, counts, settings->violation_examples);
 		ed_restore_user(&as_owner);
 	}
 	return outcomes;

@@ -516,8 +516,12 @@ ParsePlan(int64 project_id, EdJson *plan, TrackingPlan *p)
 		ed_field_error("version", "This field is required.");
 	if (v->type != EDJ_INTEGER || v->ival != 1)
 		ed_field_error("version", "Unsupported plan version: use 1.");
-	if ((v = ed_json_get(plan, "base_hash")) != NULL)
-		p->base_hash = ed_field_string(v, "base_hash", true, false, 64);
+	if ((v = ed_json_get(plan, "base_hash")) != NULL && v->type != EDJ_NULL)
+	{
+		if (v->type != EDJ_STRING)
+			ed_field_error("base_hash", "Not a valid string.");
+		p->base_hash = ed_field_string(v, "base_hash", false, false, 64);
+	}
 
 	ParseSettings(plan, p);
 

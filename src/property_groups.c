@@ -77,7 +77,12 @@ ParseGroupProperty(EdJson *prop, int i, EdPattern *property_pattern, GroupInput 
 
 	in->prop_rules[i] = NULL;
 	if ((f = ed_json_get(prop, "rules")) != NULL)
-		in->prop_rules[i] = ed_rules_validate(f, in->prop_types[i], psprintf("properties__%d__rules", i));
+	{
+		attr = psprintf("properties__%d__rules", i);
+		in->prop_rules[i] = ed_rules_validate(f, in->prop_types[i], attr);
+		if (in->prop_rules[i] != NULL && !ed_governance_installed())
+			ed_field_error(attr, "Value rules need release 1.3 of the extension (ALTER EXTENSION event_definitions UPDATE).");
+	}
 }
 
 /*
@@ -151,18 +156,26 @@ StoreProperties(int64 project_id, Datum group_id, GroupInput *in)
 		" WHERE project_id = $1 AND property_group_id = $2",
 		2, {INT8OID, UUIDOID}
 	};
-	static EdPlan insert_plan = {
-		"INSERT INTO event_definitions_private.property_group_properties"
-		" (project_id, property_group_id, name, property_type, is_required, description,"
-		"  is_optional_in_types, rules)"
-		" SELECT $1, $2, p.name, p.property_type, p.is_required, p.description,"
-		"  p.is_optional_in_types, p.rules::pg_catalog.jsonb"
-		" FROM ROWS FROM (pg_catalog.unnest($3::text[]), pg_catalog.unnest($4::text[]),"
-		"  pg_catalog.unnest($5::boolean[]), pg_catalog.unnest($6::text[]),"
-		"  pg_catalog.unnest($7::boolean[]), pg_catalog.unnest($8::text[]))"
-		"  AS p(name, property_type, is_required, description, is_optional_in_types, rules)",
+	static EdPlan insert_plans[2] = {
+		/* releases before 1.3: no is_optional_in_types, no rules */
+		{"INSERT INTO event_definitions_private.property_group_properties"
+			" (project_id, property_group_id, name, property_type, is_required, description)"
+			" SELECT $1, $2, p.name, p.property_type, p.is_required, p.description"
+			" FROM ROWS FROM (pg_catalog.unnest($3::text[]), pg_catalog.unnest($4::text[]),"
+			"  pg_catalog.unnest($5::boolean[]), pg_catalog.unnest($6::text[]))"
+			"  AS p(name, property_type, is_required, description)",
+		6, {INT8OID, UUIDOID, TEXTARRAYOID, TEXTARRAYOID, BOOLARRAYOID, TEXTARRAYOID}},
+		{"INSERT INTO event_definitions_private.property_group_properties"
+			" (project_id, property_group_id, name, property_type, is_required, description,"
+			"  is_optional_in_types, rules)"
+			" SELECT $1, $2, p.name, p.property_type, p.is_required, p.description,"
+			"  p.is_optional_in_types, p.rules::pg_catalog.jsonb"
+			" FROM ROWS FROM (pg_catalog.unnest($3::text[]), pg_catalog.unnest($4::text[]),"
+			"  pg_catalog.unnest($5::boolean[]), pg_catalog.unnest($6::text[]),"
+			"  pg_catalog.unnest($7::boolean[]), pg_catalog.unnest($8::text[]))"
+			"  AS p(name, property_type, is_required, description, is_optional_in_types, rules)",
 		8, {INT8OID, UUIDOID, TEXTARRAYOID, TEXTARRAYOID, BOOLARRAYOID, TEXTARRAYOID,
-		BOOLARRAYOID, TEXTARRAYOID}
+		BOOLARRAYOID, TEXTARRAYOID}}
 	};
 	Datum		values[8];
 	Datum	   *bools;
@@ -198,7 +211,7 @@ StoreProperties(int64 project_id, Datum group_id, GroupInput *in)
 	values[6] = PointerGetDatum(construct_array(optional, in->nproperties, BOOLOID, 1, true, TYPALIGN_CHAR));
 	values[7] = PointerGetDatum(construct_md_array(rules, rules_null, 1, dims, lbs,
 												   TEXTOID, -1, false, TYPALIGN_INT));
-	ed_exec(&insert_plan, values, NULL, false, 0);
+	ed_exec(&insert_plans[ed_governance_installed() ? 1 : 0], values, NULL, false, 0);
 }
 
 /*
@@ -207,7 +220,8 @@ StoreProperties(int64 project_id, Datum group_id, GroupInput *in)
  */
 static void
 LogGroupActivity(int64 project_id, Datum group_id, const char *activity,
-				 Datum before, bool before_null, Datum after, bool after_null)
+				 Datum before, bool before_null, Datum after, bool after_null,
+				 Datum user, bool user_null)
 {
 	static EdPlan plan = {
 		"INSERT INTO event_definitions_private.activity_log"
@@ -220,7 +234,6 @@ LogGroupActivity(int64 project_id, Datum group_id, const char *activity,
 	};
 	Datum		values[6];
 	char		nulls[6] = {' ', ' ', ' ', ' ', ' ', ' '};
-	bool		user_null;
 
 	values[0] = Int64GetDatum(project_id);
 	values[1] = group_id;
@@ -231,7 +244,7 @@ LogGroupActivity(int64 project_id, Datum group_id, const char *activity,
 		nulls[3] = 'n';
 	if (after_null)
 		nulls[4] = 'n';
-	values[5] = Int32GetDatum(ed_acting_user(&user_null));
+	values[5] = user;
 	nulls[5] = user_null ? 'n' : ' ';
 	ed_exec(&plan, values, nulls, false, 0);
 }
@@ -359,7 +372,7 @@ ed_create_property_group(PG_FUNCTION_ARGS)
 	group_id = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 	StoreProperties(project_id, group_id, &in);
 	after = GroupSnapshot(project_id, group_id, &isnull);
-	LogGroupActivity(project_id, group_id, "created", (Datum) 0, true, after, false);
+	LogGroupActivity(project_id, group_id, "created", (Datum) 0, true, after, false, values[3], user_null);
 	ed_restore_user(&as_owner);
 
 	result = RenderGroup(project_id, group_id, false);
@@ -413,11 +426,14 @@ ed_update_property_group(PG_FUNCTION_ARGS)
 	bool		isnull;
 	EdUserSwitch as_owner;
 	Datum		result;
+	Datum		user;
+	bool		user_null;
 
 	group_id = GroupIdArg(fcinfo, 1);
 
 	SPI_connect();
 	ed_require_project(project_id);
+	user = Int32GetDatum(ed_acting_user(&user_null));
 	/* a missing group is 404 whatever the body (DRF's get_object() comes first) */
 	values[0] = Int64GetDatum(project_id);
 	values[1] = group_id;
@@ -444,7 +460,7 @@ ed_update_property_group(PG_FUNCTION_ARGS)
 	if (in.has_properties)
 		StoreProperties(project_id, group_id, &in);
 	after = GroupSnapshot(project_id, group_id, &isnull);
-	LogGroupActivity(project_id, group_id, "changed", before, false, after, false);
+	LogGroupActivity(project_id, group_id, "changed", before, false, after, false, user, user_null);
 	ed_restore_user(&as_owner);
 
 	result = RenderGroup(project_id, group_id, false);
@@ -469,12 +485,15 @@ ed_delete_property_group(PG_FUNCTION_ARGS)
 	Datum		before;
 	bool		isnull;
 	EdUserSwitch as_owner;
+	Datum		user;
+	bool		user_null;
 
 	values[0] = Int64GetDatum(project_id);
 	values[1] = GroupIdArg(fcinfo, 1);
 
 	SPI_connect();
 	ed_require_project(project_id);
+	user = Int32GetDatum(ed_acting_user(&user_null));
 	ed_become_owner(&as_owner);
 	/* lock first, so the logged snapshot is the row that is deleted */
 	if (ed_exec(&lock_plan, values, NULL, false, 1) == 0)
@@ -482,7 +501,7 @@ ed_delete_property_group(PG_FUNCTION_ARGS)
 	before = GroupSnapshot(project_id, values[1], &isnull);
 	if (isnull || ed_exec(&plan, values, NULL, false, 0) == 0)
 		GroupNotFound();
-	LogGroupActivity(project_id, values[1], "deleted", before, false, (Datum) 0, true);
+	LogGroupActivity(project_id, values[1], "deleted", before, false, (Datum) 0, true, user, user_null);
 	ed_restore_user(&as_owner);
 	SPI_finish();
 	ed_set_response_status("204");

@@ -153,7 +153,8 @@ ed_rules_validate(EdJson *rules, const char *property_type, const char *attr)
 			ed_field_error(attr, psprintf("Unknown rule '%s'. Use one of: %s.", ed_value_prefix(keyword),
 										  ed_rules_keywords));
 		if (strstr(keyword_types[k].types, psprintf("%s,", property_type)) == NULL)
-			ed_field_error(attr, psprintf("The rule '%s' does not apply to a %s property.", keyword, property_type));
+			ed_field_error(attr, psprintf("The rule '%s' does not apply to %s %s property.", keyword,
+										  strchr("AEIOU", property_type[0]) ? "an" : "a", property_type));
 		if (strcmp(keyword, "enum") == 0)
 			ValidateEnum(v, property_type, attr);
 		else if (strcmp(keyword, "pattern") == 0)

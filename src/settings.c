@@ -14,12 +14,14 @@
  */
 #include "postgres.h"
 
+#include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
 #include "utils/jsonb.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 
 #include "definitions.h"
@@ -41,6 +43,19 @@ typedef struct SettingsEntry
 static HTAB *kept = NULL;
 static MemoryContext kept_cxt = NULL;
 static uint64 kept_generation = 0;	/* of the configuration kept was read in */
+
+/*
+ * Whether the installed SQL has the governance tables (release 1.3 and
+ * later): with an older release this module still serves its functions,
+ * with the default settings, no value rules and no violations log.
+ */
+bool
+ed_governance_installed(void)
+{
+	Oid			nsp = get_namespace_oid("event_definitions_private", true);
+
+	return OidIsValid(nsp) && OidIsValid(get_relname_relid("project_settings", nsp));
+}
 
 /*
  * Forget every kept settings (and free their compiled patterns).
@@ -111,7 +126,10 @@ ed_settings(int64 project_id)
 	bool		found;
 	bool		keep = true;
 	uint64		started = ed_ingest_config_generation();
+	static EdSettings defaults = {NULL, NULL, 30, ED_UNPLANNED_ALLOW, 5};
 
+	if (!ed_governance_installed())
+		return &defaults;
 	if (kept != NULL && kept_generation != started)
 		ed_settings_forget();
 	if (kept != NULL)

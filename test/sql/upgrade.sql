@@ -48,6 +48,17 @@ SELECT p.proname, p.prosecdef FROM pg_proc p
 WHERE p.pronamespace = 'event_definitions_private'::regnamespace AND p.proname LIKE 'policy\_%' ORDER BY 1;
 SELECT event_definitions.upsert_project(2, 'two') IS NOT NULL AS project;
 SELECT event_definitions.create_event_definition(2, '{"name": "in_two"}') ->> 'name' AS created;
+-- 1.2 SQL with the current module: property groups and ingestion work
+-- without the tables of 1.3 (default settings, no rules, no violations log)
+SELECT event_definitions.create_property_group(2, '{"name": "G", "properties": [
+	{"name": "p", "property_type": "String", "is_required": true}]}') -> 'properties' -> 0 ->> 'name' AS property;
+SELECT event_definitions.create_property_group(2, '{"name": "H", "properties": [
+	{"name": "p", "property_type": "String", "rules": {"enum": ["a"]}}]}') ->> 'name' AS rules_before_1_3;
+SELECT event_definitions.add_event_schema(2,
+	(SELECT id FROM event_definitions_private.event_definitions WHERE project_id = 2 AND name = 'in_two'),
+	(SELECT id FROM event_definitions_private.property_groups WHERE project_id = 2 AND name = 'G')) IS NOT NULL AS attached;
+SELECT event_definitions.ingest_event(2, 'in_two', '{}', '2024-01-01T00:00:00Z');
+SELECT event_definitions.ingest_event(2, 'Brand New', '{}', '2024-01-01T00:00:00Z') ->> 'accepted' AS new_name;
 SELECT event_definitions.upsert_user('{"id": 901, "first_name": "Up", "email": "up@example.com", "login_role": "regress_upgrade_member"}') ->> 'id' AS user;
 SELECT event_definitions.add_project_member(2, 901) IS NOT NULL AS member;
 SET SESSION AUTHORIZATION regress_upgrade_member;
@@ -87,6 +98,11 @@ WHERE p.pronamespace = 'event_definitions'::regnamespace GROUP BY 1, 2 ORDER BY 
 SET SESSION AUTHORIZATION regress_upgrade_member;
 UPDATE event_definitions_private.event_definitions SET description = 'x' WHERE project_id = 2;
 SELECT event_definitions.create_event_definition(2, '{"name": "after_1_3"}') ->> 'name' AS created;
+-- what 1.2 wrote is in the 1.3 catalog and its plan; ingestion counts violations now
+SELECT e ->> 'name' AS event, e -> 'property_groups' AS groups
+FROM jsonb_array_elements(event_definitions.export_tracking_plan(2) -> 'events') e ORDER BY 1;
+SELECT event_definitions.ingest_event(2, 'in_two', '{}', '2024-01-01T00:00:00Z') ->> 'accepted' AS accepted;
+SELECT event, property, violation, count FROM event_definitions.ingestion_violations WHERE project_id = 2;
 SELECT event_definitions.retrieve_event_definition(2, 'undefined');
 SELECT j->'count' AS count, jsonb_array_length(j->'results') AS page
 FROM event_definitions.list_event_definitions(2, "limit" => 9223372036854775808, "offset" => 0) j;
