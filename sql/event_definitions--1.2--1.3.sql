@@ -561,29 +561,10 @@ AS $$
 $$;
 
 /*
- * Tracking plans as code (plan.c).  A plan's objects are these two
- * functions' answers; equal catalogs export byte-equal plans.
+ * Tracking plans as code (plan.c).  A plan's events are plan_event's
+ * answers, its property groups property_group_snapshot's (what the activity
+ * log records); equal catalogs export byte-equal plans.
  */
-CREATE FUNCTION event_definitions_private.plan_property_group(g event_definitions_private.property_groups)
-RETURNS jsonb
-LANGUAGE sql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-AS $$
-	SELECT pg_catalog.jsonb_build_object(
-		'name', g.name,
-		'description', g.description,
-		'properties', COALESCE((
-			SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
-					'name', p.name, 'property_type', p.property_type, 'is_required', p.is_required,
-					'is_optional_in_types', p.is_optional_in_types, 'description', p.description,
-					'rules', p.rules) ORDER BY p.name)
-			FROM event_definitions_private.property_group_properties p
-			WHERE p.project_id OPERATOR(pg_catalog.=) g.project_id
-			  AND p.property_group_id OPERATOR(pg_catalog.=) g.id), '[]'::pg_catalog.jsonb))
-$$;
-COMMENT ON FUNCTION event_definitions_private.plan_property_group(event_definitions_private.property_groups) IS
-	'A property group as a tracking plan has it: name, description, properties by name with types, required, rules';
-
 CREATE FUNCTION event_definitions_private.plan_event(d event_definitions_private.event_definitions)
 RETURNS jsonb
 LANGUAGE sql STABLE PARALLEL SAFE
@@ -634,13 +615,11 @@ SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION event_definitions.apply_tracking_plan(bigint, json, boolean) IS
 	'Make the catalog equal to the plan in one transaction (deleting what it lacks only with prune), logged per object; PT409 when its base_hash is stale; answers the diff applied';
 
-REVOKE ALL ON FUNCTION event_definitions_private.plan_property_group(event_definitions_private.property_groups),
-	event_definitions_private.plan_event(event_definitions_private.event_definitions),
+REVOKE ALL ON FUNCTION event_definitions_private.plan_event(event_definitions_private.event_definitions),
 	event_definitions.export_tracking_plan(bigint), event_definitions.diff_tracking_plan(bigint, json),
 	event_definitions.apply_tracking_plan(bigint, json, boolean)
 FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION event_definitions_private.plan_property_group(event_definitions_private.property_groups),
-	event_definitions_private.plan_event(event_definitions_private.event_definitions),
+GRANT EXECUTE ON FUNCTION event_definitions_private.plan_event(event_definitions_private.event_definitions),
 	event_definitions.export_tracking_plan(bigint), event_definitions.diff_tracking_plan(bigint, json)
 TO event_definitions_reader;
 GRANT EXECUTE ON FUNCTION event_definitions.apply_tracking_plan(bigint, json, boolean)

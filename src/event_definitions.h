@@ -10,6 +10,7 @@
 
 #include "executor/spi.h"
 #include "fmgr.h"
+#include "utils/jsonb.h"
 #include "utils/timestamp.h"
 #include "utils/uuid.h"
 
@@ -50,6 +51,7 @@ extern pg_uuid_t *ed_parse_uuid(const char *s, bool *ok);
 extern Datum ed_text_array(char **items, int n);
 extern char *ed_query_string_escape(const char *s);
 extern void ed_set_response_status(const char *status);
+extern JsonbValue *ed_jsonb_member(JsonbContainer *obj, const char *key);
 
 /* request.c: validation of request bodies */
 extern EdJson *ed_parse_body(text *body, const char *what);

@@ -449,14 +449,7 @@ CheckProperties(IngestEntry *entry, Jsonb *properties, Outcome *o)
 
 		CHECK_FOR_INTERRUPTS();
 		if (properties != NULL)
-		{
-			JsonbValue	key;
-
-			key.type = jbvString;
-			key.val.string.val = p->name;
-			key.val.string.len = strlen(p->name);
-			value = findJsonbValueFromContainer(&properties->root, JB_FOBJECT, &key);
-		}
+			value = ed_jsonb_member(&properties->root, p->name);
 		if (value == NULL || value->type == jbvNull)
 		{
 			if (p->required)
@@ -1013,20 +1006,6 @@ ed_ingest_event(PG_FUNCTION_ARGS)
 }
 
 /*
- * A member of an ingest_events element, or NULL.
- */
-static JsonbValue *
-Member(JsonbContainer *obj, const char *key)
-{
-	JsonbValue	k;
-
-	k.type = jbvString;
-	k.val.string.val = (char *) key;
-	k.val.string.len = strlen(key);
-	return findJsonbValueFromContainer(obj, JB_FOBJECT, &k);
-}
-
-/*
  * Read the i-th element of an ingest_events batch: {"event", "properties",
  * "timestamp"} (timestamp an ISO-8601 string or epoch seconds; absent or
  * null: now()).
@@ -1043,14 +1022,14 @@ BatchEvent(JsonbValue *elem, int i, IngestEvent *e)
 	obj = elem->val.binary.data;
 
 	attr = psprintf("events__%d__event", i);
-	v = Member(obj, "event");
+	v = ed_jsonb_member(obj, "event");
 	if (v == NULL || v->type == jbvNull)
 		ed_field_error(attr, "This field is required.");
 	if (v->type != jbvString)
 		ed_field_error(attr, "Not a valid string.");
 	e->name = EventName(cstring_to_text_with_len(v->val.string.val, v->val.string.len), attr);
 
-	v = Member(obj, "properties");
+	v = ed_jsonb_member(obj, "properties");
 	e->properties = NULL;
 	if (v != NULL && v->type != jbvNull)
 	{
@@ -1060,7 +1039,7 @@ BatchEvent(JsonbValue *elem, int i, IngestEvent *e)
 	}
 
 	attr = psprintf("events__%d__timestamp", i);
-	v = Member(obj, "timestamp");
+	v = ed_jsonb_member(obj, "timestamp");
 	if (v == NULL || v->type == jbvNull)
 		e->ts = GetCurrentTransactionStartTimestamp();
 	else if (v->type == jbvString)

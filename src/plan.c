@@ -148,13 +148,8 @@ JsonbOf(const char *text)
 static Jsonb *
 FieldOf(Jsonb *obj, const char *key)
 {
-	JsonbValue	k;
-	JsonbValue *v;
+	JsonbValue *v = ed_jsonb_member(&obj->root, key);
 
-	k.type = jbvString;
-	k.val.string.val = (char *) key;
-	k.val.string.len = strlen(key);
-	v = findJsonbValueFromContainer(&obj->root, JB_FOBJECT, &k);
 	if (v == NULL)
 		return JsonbOf("null");
 	return JsonbValueToJsonb(v);
@@ -581,7 +576,7 @@ ExportPlan(int64 project_id, bool read_only)
 		" FROM (SELECT pg_catalog.jsonb_build_object('version', 1,"
 		"  'settings', event_definitions.project_settings($1),"
 		"  'property_groups', COALESCE((SELECT pg_catalog.jsonb_agg("
-		"    event_definitions_private.plan_property_group(g) ORDER BY g.name)"
+		"    event_definitions_private.property_group_snapshot(g.project_id, g.id) ORDER BY g.name)"
 		"   FROM event_definitions_private.property_groups g"
 		"   WHERE g.project_id OPERATOR(pg_catalog.=) $1), '[]'::pg_catalog.jsonb),"
 		"  'events', COALESCE((SELECT pg_catalog.jsonb_agg("
@@ -604,13 +599,8 @@ ExportPlan(int64 project_id, bool read_only)
 static char *
 StringField(Jsonb *obj, const char *key)
 {
-	JsonbValue	k;
-	JsonbValue *v;
+	JsonbValue *v = ed_jsonb_member(&obj->root, key);
 
-	k.type = jbvString;
-	k.val.string.val = (char *) key;
-	k.val.string.len = strlen(key);
-	v = findJsonbValueFromContainer(&obj->root, JB_FOBJECT, &k);
 	if (v == NULL || v->type != jbvString)
 		return NULL;
 	return pnstrdup(v->val.string.val, v->val.string.len);
@@ -889,7 +879,7 @@ DiffPlan(int64 project_id, TrackingPlan *p, PlanDiff *d, bool read_only)
 		"SELECT event_definitions.project_settings($1)", 1, {INT8OID}
 	};
 	static EdPlan groups_plan = {
-		"SELECT g.name, event_definitions_private.plan_property_group(g), g.id"
+		"SELECT g.name, event_definitions_private.property_group_snapshot(g.project_id, g.id), g.id"
 		" FROM event_definitions_private.property_groups g"
 		" WHERE g.project_id OPERATOR(pg_catalog.=) $1 ORDER BY g.name",
 		1, {INT8OID}

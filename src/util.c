@@ -15,6 +15,7 @@
 #include "nodes/parsenodes.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/jsonb.h"
 #include "utils/datum.h"
 #include "utils/guc.h"
 #include "utils/rel.h"
@@ -260,4 +261,18 @@ ed_guard_write(PG_FUNCTION_ARGS)
 				 errdetail("Event definitions and their property groups change only through the functions of schema event_definitions."),
 				 errhint("Call the matching function, for example event_definitions.update_event_definition().")));
 	return PointerGetDatum(NULL);
+}
+
+/*
+ * The member key of a jsonb object container, or NULL when it has none.
+ */
+JsonbValue *
+ed_jsonb_member(JsonbContainer *obj, const char *key)
+{
+	JsonbValue	k;
+
+	k.type = jbvString;
+	k.val.string.val = (char *) key;
+	k.val.string.len = strlen(key);
+	return findJsonbValueFromContainer(obj, JB_FOBJECT, &k);
 }
