@@ -810,6 +810,43 @@ WriteCounts(int64 project_id, HTAB *counts, int max_examples)
 }
 
 /*
+ * Read the definitions of the call's names that are not kept, each name
+ * once, in one query.
+ */
+static void
+LoadUnknown(int64 project_id, IngestEvent *events, int n)
+{
+	char	  **missing = palloc(sizeof(char *) * Max(n, 1));
+	int			nmissing = 0;
+	HTAB	   *names;
+	HASHCTL		ctl;
+	int			i;
+
+	ctl.keysize = sizeof(IngestKey);
+	ctl.entrysize = sizeof(IngestKey);
+	ctl.hash = IngestKeyHash;
+	ctl.match = IngestKeyMatch;
+	ctl.hcxt = CurrentMemoryContext;
+	names = hash_create("event_definitions ingested names", Max(n, 16), &ctl,
+						HASH_ELEM | HASH_FUNCTION | HASH_COMPARE | HASH_CONTEXT);
+	for (i = 0; i < n; i++)
+	{
+		IngestKey	key = {project_id, events[i].name};
+		bool		found;
+
+		CHECK_FOR_INTERRUPTS();
+		if (hash_search(definitions, &key, HASH_FIND, NULL) != NULL)
+			continue;
+		(void) hash_search(names, &key, HASH_ENTER, &found);
+		if (!found)
+			missing[nmissing++] = events[i].name;
+	}
+	if (nmissing > 0)
+		LoadDefinitions(project_id, missing, nmissing);
+	hash_destroy(names);
+}
+
+/*
  * Ingest a call's events (one for ingest_event, a batch for
  * ingest_events), in input order, with exactly the outcome each would
  * have alone: check what is kept, read the names not kept (one query),
@@ -822,8 +859,6 @@ Ingest(int64 project_id, IngestEvent *events, int n)
 {
 	EdSettings *settings;
 	Outcome    *outcomes = palloc0(sizeof(Outcome) * Max(n, 1));
-	char	  **missing = palloc(sizeof(char *) * Max(n, 1));
-	int			nmissing = 0;
 	SeenName   *seen = palloc(sizeof(SeenName) * Max(n, 1));
 	int			nseen = 0;
 	HTAB	   *seen_index;
@@ -840,31 +875,13 @@ Ingest(int64 project_id, IngestEvent *events, int n)
 	/* reads as the caller (under row-level security), writes as the owner */
 	settings = ed_settings(project_id);
 
-	/* the names not kept, each once, read in one query */
+	LoadUnknown(project_id, events, n);
+
+	/* each event's outcome, and the names to write */
 	ctl.keysize = sizeof(IngestKey);
-	ctl.entrysize = sizeof(IngestKey) + sizeof(int);
 	ctl.hash = IngestKeyHash;
 	ctl.match = IngestKeyMatch;
 	ctl.hcxt = CurrentMemoryContext;
-	seen_index = hash_create("event_definitions ingested names", Max(n, 16), &ctl,
-							 HASH_ELEM | HASH_FUNCTION | HASH_COMPARE | HASH_CONTEXT);
-	for (i = 0; i < n; i++)
-	{
-		IngestKey	key = {project_id, events[i].name};
-		bool		found;
-
-		CHECK_FOR_INTERRUPTS();
-		if (hash_search(definitions, &key, HASH_FIND, NULL) != NULL)
-			continue;
-		(void) hash_search(seen_index, &key, HASH_ENTER, &found);
-		if (!found)
-			missing[nmissing++] = events[i].name;
-	}
-	if (nmissing > 0)
-		LoadDefinitions(project_id, missing, nmissing);
-	hash_destroy(seen_index);
-
-	/* each event's outcome, and the names to write */
 	ctl.entrysize = sizeof(IngestKey) + sizeof(int);
 	seen_index = hash_create("event_definitions names written", Max(n, 16), &ctl,
 							 HASH_ELEM | HASH_FUNCTION | HASH_COMPARE | HASH_CONTEXT);
