@@ -44,7 +44,7 @@
 
 /* a plan argument: larger than a request body, still bounded */
 #define ED_MAX_PLAN_BYTES		(16 * 1024 * 1024)
-#define ED_MAX_PLAN_VALUES		1000000
+#define ED_MAX_PLAN_VALUES		500000
 
 /* the plan's parts, in the order apply writes them */
 typedef enum PlanKind

@@ -85,7 +85,7 @@ is( $standby->safe_psql(
 my $writes = slurp_file("$inputs/standby_writes.sql");
 my @lines;
 foreach my $login (
-	[ 'regress_standby_writer', ' user=regress_standby_writer', 'off', 12 ],
+	[ 'regress_standby_writer', ' user=regress_standby_writer', 'off', 15 ],
 	[ 'the superuser', '', 'on', 4 ])
 {
 	my ($who, $user, $admin, $count) = @$login;
@@ -102,7 +102,7 @@ foreach my $login (
 	push @lines, @mine;
 }
 is(scalar(grep { /NOTICE:  25006 / } @lines),
-	16, 'sixteen writes fail on the standby with SQLSTATE 25006');
+	19, 'nineteen writes fail on the standby with SQLSTATE 25006');
 is(join("\n", grep { !/NOTICE:  25006 / } @lines),
 	'', 'no write answers anything else on the standby');
 

@@ -18,3 +18,8 @@ SELECT event_definitions.event_definitions_python(7601);
 SELECT event_definitions.event_definitions_golang(7601);
 SELECT event_definitions.retrieve_property_group(7601, :'group_id');
 SELECT event_definitions.list_property_groups(7601);
+SELECT event_definitions.project_settings(7601);
+SELECT event_definitions.naming_violations(7601);
+SELECT event, property, violation, count, examples FROM event_definitions.ingestion_violations WHERE project_id = 7601 ORDER BY 1, 2, 3;
+SELECT event_definitions.export_tracking_plan(7601);
+SELECT event_definitions.diff_tracking_plan(7601, '{"version": 1, "events": [{"name": "signup", "tags": ["growth", "new"]}]}');

@@ -23,3 +23,10 @@ SELECT event_definitions.add_event_schema(7601,
 	(SELECT id FROM event_definitions_private.property_groups WHERE project_id = 7601 AND name = 'Signup'));
 SELECT event_definitions.record_event_usage(7601, 'signup', 3);
 SELECT event_definitions.ingest_event(7601, 'signup', '{"plan": "pro"}', '2024-05-01T00:00:00Z');
+SELECT event_definitions.update_project_settings(7601, '{"event_name_pattern": "^[a-z_]+$", "unplanned_events": "flag"}');
+SELECT event_definitions.update_property_group(7601,
+	(SELECT id FROM event_definitions_private.property_groups WHERE project_id = 7601 AND name = 'Signup'),
+	'{"properties": [{"name": "plan", "property_type": "String", "is_required": true, "rules": {"enum": ["free", "pro"]}},
+	{"name": "seats", "property_type": "Numeric", "rules": {"minimum": 1}}]}');
+SELECT event_definitions.ingest_event(7601, 'signup', '{"plan": "gold", "seats": 0}', '2024-05-02T00:00:00Z');
+SELECT event_definitions.ingest_event(7601, 'Odd Name', '{}', '2024-05-02T00:00:00Z');

@@ -43,7 +43,10 @@ BEGIN
 		format($q$SELECT event_definitions.update_property_group(7601, %L, '{"description": "x"}')$q$, grp),
 		format($q$SELECT event_definitions.delete_property_group(7601, %L)$q$, grp),
 		format($q$SELECT event_definitions.remove_event_schema(7601, %L, %L)$q$, ev, grp),
-		format($q$SELECT event_definitions.add_event_schema(7601, %L, %L)$q$, ev, grp)]
+		format($q$SELECT event_definitions.add_event_schema(7601, %L, %L)$q$, ev, grp),
+		$q$SELECT event_definitions.ingest_events(7601, '[{"event": "signup", "properties": {"plan": "pro"}}]')$q$,
+		$q$SELECT event_definitions.update_project_settings(7601, '{"stale_after_days": 3}')$q$,
+		$q$SELECT event_definitions.apply_tracking_plan(7601, '{"version": 1}')$q$]
 	LOOP
 		BEGIN
 			EXECUTE s;
