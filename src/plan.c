@@ -1119,14 +1119,14 @@ static Datum
 RunPlan(FunctionCallInfo fcinfo, bool apply, bool prune)
 {
 	int64		project_id = ed_project_arg(fcinfo);
-	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext, "event_definitions tracking plan",
-											  ALLOCSET_DEFAULT_SIZES);
-	MemoryContext old = MemoryContextSwitchTo(cxt);
+	MemoryContext caller = CurrentMemoryContext;
+	MemoryContext spi;
 	EdJson	   *body;
-	TrackingPlan		p;
+	TrackingPlan p;
 	PlanDiff	d;
 	Datum		result;
 
+	/* everything below lives in SPI's context of the call, gone at SPI_finish */
 	SPI_connect();
 	ed_require_project(project_id);
 	memset(&d, 0, sizeof(d));
@@ -1147,10 +1147,11 @@ RunPlan(FunctionCallInfo fcinfo, bool apply, bool prune)
 		ed_field_path(NULL);
 	}
 	PG_END_TRY();
-	SPI_finish();
-	MemoryContextSwitchTo(old);
+	/* the answer outlives SPI */
+	spi = MemoryContextSwitchTo(caller);
 	result = DiffAnswer(&d);
-	MemoryContextDelete(cxt);
+	MemoryContextSwitchTo(spi);
+	SPI_finish();
 	if (apply)
 		ed_set_response_status("200");
 	return result;
