@@ -1,0 +1,740 @@
+/*-------------------------------------------------------------------------
+ *
+ * codegen_load.c
+ *	  The code generators' input: one query (a kept plan) over a project's
+ *	  group properties and selected events, whose rows go straight from
+ *	  the executor into a compact snapshot (no result table, no per-row
+ *	  attribute lookups), then sorted in place; and each event's view of
+ *	  it, its groups' properties merged and its fields by name; one pass
+ *	  over the views surveys what the generators need to know in advance
+ *	  and computes PostHog's schema hash.
+ *
+ * The query returns the properties of the groups attached to some event,
+ * in no order (they are placed by group in C, so that no sort of the
+ * executor holds them all), and one row per selected event and attached
+ * group (or none) in name order; C sorts the events' rows too, which costs
+ * one pass when they come sorted (a UNION ALL promises no order).  Events are every name not starting with '$', plus
+ * $pageview, $pageleave and $screen, hidden and unverified ones included.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "common/cryptohash.h"
+#include "common/sha2.h"
+#include "executor/tuptable.h"
+#include "miscadmin.h"
+#include "nodes/params.h"
+#include "tcop/dest.h"
+#include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/jsonb.h"
+#include "utils/memutils.h"
+
+#include "codegen.h"
+#include "event_definitions.h"
+
+#define ARENA_BLOCK (64 * 1024)
+
+/* One row of an event: its name and one attached group (or none). */
+typedef struct EventRow
+{
+	const char *name;
+	int			len;
+	bool		has_group;
+	pg_uuid_t	group;
+} EventRow;
+
+/* A group seen by the loader: its properties are counted, then placed. */
+typedef struct LoadGroup
+{
+	pg_uuid_t	id;				/* the hash key */
+	int			slot;			/* in order of first sight */
+} LoadGroup;
+
+/* The receiver of the query's rows, and what it builds. */
+typedef struct Loader
+{
+	DestReceiver pub;
+	MemoryContext cxt;
+	char	   *arena;			/* names: the rest of the current block */
+	size_t		arena_left;
+	CodegenProperty *props;
+	int			nprops;
+	int			cap_props;
+	int		   *slots;			/* each property's group */
+	HTAB	   *group_slots;	/* group id -> LoadGroup */
+	pg_uuid_t  *slot_ids;		/* each slot's group id */
+	int		   *slot_counts;	/* and its number of properties */
+	int			nslots;
+	int			cap_slots;
+	EventRow   *rows;
+	int			nrows;
+	int			cap_rows;
+} Loader;
+
+/*
+ * A copy of len bytes and a NUL, from blocks of the loader's context (no
+ * chunk header per name).
+ */
+static char *
+ArenaCopy(Loader *l, const char *s, int len)
+{
+	char	   *p;
+
+	if ((size_t) len + 1 > l->arena_left)
+	{
+		size_t		size = Max(ARENA_BLOCK, (size_t) len + 1);
+
+		l->arena = MemoryContextAlloc(l->cxt, size);
+		l->arena_left = size;
+	}
+	p = l->arena;
+	memcpy(p, s, len);
+	p[len] = '\0';
+	l->arena += len + 1;
+	l->arena_left -= len + 1;
+	return p;
+}
+
+/*
+ * A text Datum, copied into the arena.
+ */
+static const char *
+ArenaText(Loader *l, Datum d, int *len)
+{
+	text	   *t = DatumGetTextPP(d);
+
+	*len = VARSIZE_ANY_EXHDR(t);
+	return ArenaCopy(l, VARDATA_ANY(t), *len);
+}
+
+/*
+ * The CodegenType of a property type's name (the table's CHECK allows
+ * only these).
+ */
+static uint8
+TypeOf(Datum d)
+{
+	text	   *t = DatumGetTextPP(d);
+	int			len = VARSIZE_ANY_EXHDR(t);
+	int			i;
+
+	for (i = 0; i < CODEGEN_NTYPES; i++)
+		if (strncmp(VARDATA_ANY(t), codegen_type_names[i], len) == 0 &&
+			codegen_type_names[i][len] == '\0')
+			return (uint8) i;
+	elog(ERROR, "unknown property type \"%s\"", text_to_cstring(t));
+	pg_unreachable();
+}
+
+/*
+ * The values of an enum rule (a jsonb array), or NULL when it is not one.
+ */
+static CodegenEnum *
+EnumOf(Loader *l, Datum d)
+{
+	Jsonb	   *jb = DatumGetJsonbP(d);
+	JsonbIterator *it;
+	JsonbIteratorToken tok;
+	JsonbValue	v;
+	CodegenEnum *e;
+
+	if (!JB_ROOT_IS_ARRAY(jb) || JB_ROOT_IS_SCALAR(jb) || JB_ROOT_COUNT(jb) == 0)
+		return NULL;
+	e = palloc(sizeof(CodegenEnum));
+	e->n = 0;
+	e->values = palloc(sizeof(CodegenValue) * JB_ROOT_COUNT(jb));
+	it = JsonbIteratorInit(&jb->root);
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		CodegenValue *value = &e->values[e->n];
+
+		CHECK_FOR_INTERRUPTS();
+		if (tok != WJB_ELEM)
+			continue;
+		if (v.type == jbvString)
+		{
+			value->kind = 's';
+			value->len = v.val.string.len;
+			value->text = ArenaCopy(l, v.val.string.val, v.val.string.len);
+		}
+		else if (v.type == jbvNumeric)
+		{
+			char	   *s = DatumGetCString(DirectFunctionCall1(numeric_out,
+																NumericGetDatum(v.val.numeric)));
+
+			value->kind = 'n';
+			value->len = strlen(s);
+			value->text = ArenaCopy(l, s, value->len);
+		}
+		else if (v.type == jbvBool)
+		{
+			value->kind = 'b';
+			value->text = v.val.boolean ? "true" : "false";
+			value->len = strlen(value->text);
+		}
+		else
+			continue;
+		e->n++;
+	}
+	return e->n > 0 ? e : NULL;
+}
+
+/*
+ * The slot of a group, made at its first sight; last is the slot of the
+ * previous property (a group's properties mostly come together).
+ */
+static int
+SlotOf(Loader *l, pg_uuid_t *id, int last)
+{
+	LoadGroup  *g;
+	bool		found;
+
+	if (last >= 0 && memcmp(&l->slot_ids[last], id, sizeof(pg_uuid_t)) == 0)
+	{
+		l->slot_counts[last]++;
+		return last;
+	}
+	g = hash_search(l->group_slots, id, HASH_ENTER, &found);
+	if (!found)
+	{
+		if (l->nslots == l->cap_slots)
+		{
+			l->cap_slots *= 2;
+			l->slot_ids = repalloc_huge(l->slot_ids, sizeof(pg_uuid_t) * l->cap_slots);
+			l->slot_counts = repalloc_huge(l->slot_counts, sizeof(int) * l->cap_slots);
+		}
+		g->slot = l->nslots++;
+		l->slot_ids[g->slot] = *id;
+		l->slot_counts[g->slot] = 0;
+	}
+	l->slot_counts[g->slot]++;
+	return g->slot;
+}
+
+/*
+ * One row of the query: a group's property (kind 0) or an event's group
+ * (kind 1).  Columns: kind, event, group, property, type, is_required,
+ * is_optional_in_types, enum.
+ */
+static bool
+ReceiveRow(TupleTableSlot *slot, DestReceiver *self)
+{
+	Loader	   *l = (Loader *) self;
+	MemoryContext old = MemoryContextSwitchTo(l->cxt);
+	Datum	   *v;
+	bool	   *n;
+
+	CHECK_FOR_INTERRUPTS();
+	slot_getallattrs(slot);
+	v = slot->tts_values;
+	n = slot->tts_isnull;
+	if (DatumGetInt32(v[0]) == 0)
+	{
+		CodegenProperty *p;
+
+		if (l->nprops == l->cap_props)
+		{
+			l->cap_props *= 2;
+			l->props = repalloc_huge(l->props, sizeof(CodegenProperty) * l->cap_props);
+			l->slots = repalloc_huge(l->slots, sizeof(int) * l->cap_props);
+		}
+		p = &l->props[l->nprops];
+		p->name = ArenaText(l, v[3], &p->len);
+		p->group = *DatumGetUUIDP(v[2]);
+		l->slots[l->nprops] = SlotOf(l, &p->group, l->nprops > 0 ? l->slots[l->nprops - 1] : -1);
+		l->nprops++;
+		p->type = TypeOf(v[4]);
+		p->required = DatumGetBool(v[5]);
+		p->optional_in_types = DatumGetBool(v[6]);
+		p->enumeration = n[7] ? NULL : EnumOf(l, v[7]);
+	}
+	else
+	{
+		EventRow   *r;
+
+		if (l->nrows == l->cap_rows)
+		{
+			l->cap_rows *= 2;
+			l->rows = repalloc_huge(l->rows, sizeof(EventRow) * l->cap_rows);
+		}
+		r = &l->rows[l->nrows++];
+		r->name = ArenaText(l, v[1], &r->len);
+		r->has_group = !n[2];
+		if (r->has_group)
+			r->group = *DatumGetUUIDP(v[2]);
+	}
+	MemoryContextSwitchTo(old);
+	return true;
+}
+
+/* The receiver's other callbacks have nothing to do. */
+static void
+ReceiverStartup(DestReceiver *self, int operation, TupleDesc typeinfo)
+{
+}
+
+static void
+ReceiverShutdown(DestReceiver *self)
+{
+}
+
+/*
+ * qsort comparators: slots by group id; a group's properties by name
+ * (unique in a group); event rows by name, then group.  The long sorts
+ * check for interrupts.
+ */
+static pg_uuid_t *sorting_ids;
+
+static int
+CompareSlots(const void *a, const void *b)
+{
+	CHECK_FOR_INTERRUPTS();
+	return memcmp(&sorting_ids[*(const int *) a], &sorting_ids[*(const int *) b], sizeof(pg_uuid_t));
+}
+
+static int
+ComparePropertyNames(const void *a, const void *b)
+{
+	return strcmp(((const CodegenProperty *) a)->name, ((const CodegenProperty *) b)->name);
+}
+
+static int
+CompareEventRows(const void *a, const void *b)
+{
+	const EventRow *x = a;
+	const EventRow *y = b;
+	int			c = strcmp(x->name, y->name);
+
+	CHECK_FOR_INTERRUPTS();
+	if (c != 0)
+		return c;
+	if (x->has_group != y->has_group)
+		return x->has_group ? 1 : -1;
+	return memcmp(&x->group, &y->group, sizeof(pg_uuid_t));
+}
+
+static int
+CompareGroupId(const void *key, const void *elem)
+{
+	return memcmp(key, &((const CodegenGroup *) elem)->id, sizeof(pg_uuid_t));
+}
+
+/*
+ * Run the query into the loader.
+ */
+static void
+RunQuery(int64 project_id, Loader *l)
+{
+	static EdPlan plan = {
+		"SELECT 0 AS kind, NULL::pg_catalog.text COLLATE \"C\" AS event, p.property_group_id,"
+		"  p.name, p.property_type, p.is_required, p.is_optional_in_types,"
+		"  p.rules OPERATOR(pg_catalog.->) 'enum'"
+		" FROM event_definitions_private.property_group_properties p"
+		" WHERE p.project_id OPERATOR(pg_catalog.=) $1"
+		"  AND EXISTS (SELECT FROM event_definitions_private.event_schemas s"
+		"   WHERE s.project_id OPERATOR(pg_catalog.=) p.project_id"
+		"    AND s.property_group_id OPERATOR(pg_catalog.=) p.property_group_id)"
+		" UNION ALL"
+		" (SELECT 1, d.name, s.property_group_id, NULL, NULL, NULL, NULL, NULL"
+		" FROM event_definitions_private.event_definitions d"
+		" LEFT JOIN event_definitions_private.event_schemas s"
+		"  ON s.project_id OPERATOR(pg_catalog.=) d.project_id"
+		"   AND s.event_definition_id OPERATOR(pg_catalog.=) d.id"
+		" WHERE d.project_id OPERATOR(pg_catalog.=) $1"
+		"  AND (NOT pg_catalog.starts_with(d.name, '$')"
+		"       OR d.name OPERATOR(pg_catalog.=) ANY ('{$pageview,$pageleave,$screen}'::pg_catalog.text[]))"
+		"  ORDER BY d.name, s.property_group_id)",
+		1, {INT8OID}
+	};
+	ParamListInfo params = makeParamList(1);
+	SPIExecuteOptions options = {0};
+	int			rc;
+
+	params->params[0].value = Int64GetDatum(project_id);
+	params->params[0].isnull = false;
+	params->params[0].pflags = PARAM_FLAG_CONST;
+	params->params[0].ptype = INT8OID;
+	params->numParams = 1;
+
+	l->pub.receiveSlot = ReceiveRow;
+	l->pub.rStartup = ReceiverStartup;
+	l->pub.rShutdown = ReceiverShutdown;
+	l->pub.rDestroy = ReceiverShutdown;
+	/* any kind but DestNone (SPI would discard) and DestSPI (its table) */
+	l->pub.mydest = DestTuplestore;
+	l->cap_props = l->cap_rows = l->cap_slots = 256;
+	l->props = MemoryContextAlloc(l->cxt, sizeof(CodegenProperty) * l->cap_props);
+	l->slots = MemoryContextAlloc(l->cxt, sizeof(int) * l->cap_props);
+	l->slot_ids = MemoryContextAlloc(l->cxt, sizeof(pg_uuid_t) * l->cap_slots);
+	l->slot_counts = MemoryContextAlloc(l->cxt, sizeof(int) * l->cap_slots);
+	{
+		HASHCTL		ctl;
+
+		ctl.keysize = sizeof(pg_uuid_t);
+		ctl.entrysize = sizeof(LoadGroup);
+		ctl.hcxt = l->cxt;
+		l->group_slots = hash_create("codegen groups", 256, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	}
+	l->rows = MemoryContextAlloc(l->cxt, sizeof(EventRow) * l->cap_rows);
+
+	options.params = params;
+	options.read_only = true;
+	options.dest = (DestReceiver *) l;
+	rc = SPI_execute_plan_extended(ed_plan(&plan), &options);
+	if (rc < 0)
+		elog(ERROR, "SPI_execute_plan_extended failed: %s", SPI_result_code_string(rc));
+}
+
+/*
+ * Sort what the query returned and make the groups, the events and their
+ * group references of the snapshot.
+ */
+static void
+Build(Loader *l, CodegenSchema *schema)
+{
+	int			i;
+
+	int		   *order = MemoryContextAlloc(l->cxt, sizeof(int) * Max(l->nslots, 1));
+	int		   *next = MemoryContextAlloc(l->cxt, sizeof(int) * Max(l->nslots, 1));
+
+	/* the groups by id: their slots sorted, each one's place counted out */
+	for (i = 0; i < l->nslots; i++)
+		order[i] = i;
+	sorting_ids = l->slot_ids;
+	qsort(order, l->nslots, sizeof(int), CompareSlots);
+	schema->groups = MemoryContextAlloc(l->cxt, sizeof(CodegenGroup) * Max(l->nslots, 1));
+	schema->ngroups = l->nslots;
+	for (i = 0; i < l->nslots; i++)
+	{
+		CodegenGroup *g = &schema->groups[i];
+
+		g->id = l->slot_ids[order[i]];
+		g->first = i == 0 ? 0 : g[-1].first + g[-1].nprops;
+		g->nprops = l->slot_counts[order[i]];
+		next[order[i]] = g->first;
+	}
+	/* the properties in their group's place, each group's by name */
+	schema->props = MemoryContextAllocHuge(l->cxt, sizeof(CodegenProperty) * Max(l->nprops, 1));
+	schema->nprops = l->nprops;
+	for (i = 0; i < l->nprops; i++)
+		schema->props[next[l->slots[i]]++] = l->props[i];
+	for (i = 0; i < schema->ngroups; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		qsort(schema->props + schema->groups[i].first, schema->groups[i].nprops, sizeof(CodegenProperty),
+			  ComparePropertyNames);
+	}
+	pfree(l->props);
+	pfree(l->slots);
+	pfree(order);
+	pfree(next);
+	hash_destroy(l->group_slots);
+
+	qsort(l->rows, l->nrows, sizeof(EventRow), CompareEventRows);
+	schema->events = MemoryContextAlloc(l->cxt, sizeof(CodegenEvent) * Max(l->nrows, 1));
+	schema->refs = MemoryContextAlloc(l->cxt, sizeof(int) * Max(l->nrows, 1));
+	schema->nevents = 0;
+	for (i = 0; i < l->nrows; i++)
+	{
+		EventRow   *r = &l->rows[i];
+		CodegenEvent *e;
+		CodegenGroup *g;
+
+		CHECK_FOR_INTERRUPTS();
+		if (i == 0 || strcmp(l->rows[i - 1].name, r->name) != 0)
+		{
+			e = &schema->events[schema->nevents++];
+			e->name = r->name;
+			e->len = r->len;
+			e->first = i;
+			e->ngroups = 0;
+		}
+		e = &schema->events[schema->nevents - 1];
+		/* a group without properties is no group here */
+		g = !r->has_group ? NULL :
+			bsearch(&r->group, schema->groups, schema->ngroups, sizeof(CodegenGroup), CompareGroupId);
+		if (g != NULL)
+			schema->refs[e->first + e->ngroups++] = g - schema->groups;
+	}
+	pfree(l->rows);
+}
+
+/* qsort comparator of an event's properties: PostHog's tuple order, then group */
+static int
+CompareProperties(const void *a, const void *b)
+{
+	const CodegenProperty *x = a;
+	const CodegenProperty *y = b;
+	int			c = strcmp(x->name, y->name);
+
+	if (c != 0)
+		return c;
+	if (x->type != y->type)
+		return x->type < y->type ? -1 : 1;
+	if (x->required != y->required)
+		return x->required ? 1 : -1;
+	if (x->optional_in_types != y->optional_in_types)
+		return x->optional_in_types ? 1 : -1;
+	return memcmp(&x->group, &y->group, sizeof(pg_uuid_t));
+}
+
+/*
+ * The union of the enums of props[0 .. n) of the given type, in order of
+ * first appearance; NULL when one of them has no enum rule.
+ */
+static CodegenEnum *
+MergeEnums(CodegenProperty *props, int n, uint8 type)
+{
+	CodegenEnum *only = NULL;
+	CodegenEnum *merged;
+	NameSet		seen = {0};
+	int			count = 0;
+	int			i,
+				k;
+
+	for (i = 0; i < n; i++)
+	{
+		if (props[i].type != type)
+			continue;
+		if (props[i].enumeration == NULL)
+			return NULL;
+		only = props[i].enumeration;
+		count += only->n;
+	}
+	if (only == NULL || count == only->n)
+		return only;
+	merged = palloc(sizeof(CodegenEnum));
+	merged->n = 0;
+	merged->values = palloc(sizeof(CodegenValue) * count);
+	for (i = 0; i < n; i++)
+	{
+		if (props[i].type != type)
+			continue;
+		for (k = 0; k < props[i].enumeration->n; k++)
+		{
+			CodegenValue *v = &props[i].enumeration->values[k];
+			char	   *key = psprintf("%c%s", v->kind, v->text);
+
+			CHECK_FOR_INTERRUPTS();
+			if (nameset_contains(&seen, key))
+				continue;
+			nameset_add(&seen, key);
+			merged->values[merged->n++] = *v;
+		}
+	}
+	return merged;
+}
+
+/*
+ * The view of event e: every property of its groups, sorted by PostHog's
+ * tuple order (name, type, is_required, is_optional_in_types), and its
+ * fields.  Memory comes from the current context (a per-event one).
+ */
+void
+codegen_view(CodegenSchema *schema, int e, CodegenView *view)
+{
+	CodegenEvent *event = &schema->events[e];
+	int			i;
+
+	view->event = event;
+	view->nprops = 0;
+	if (event->ngroups == 1)
+	{
+		CodegenGroup *g = &schema->groups[schema->refs[event->first]];
+
+		/* one group: already sorted (its names are unique) */
+		view->props = &schema->props[g->first];
+		view->nprops = g->nprops;
+	}
+	else if (event->ngroups > 1)
+	{
+		for (i = 0; i < event->ngroups; i++)
+			view->nprops += schema->groups[schema->refs[event->first + i]].nprops;
+		view->props = palloc(sizeof(CodegenProperty) * view->nprops);
+		view->nprops = 0;
+		for (i = 0; i < event->ngroups; i++)
+		{
+			CodegenGroup *g = &schema->groups[schema->refs[event->first + i]];
+
+			memcpy(view->props + view->nprops, &schema->props[g->first], sizeof(CodegenProperty) * g->nprops);
+			view->nprops += g->nprops;
+		}
+		qsort(view->props, view->nprops, sizeof(CodegenProperty), CompareProperties);
+	}
+
+	view->fields = palloc(sizeof(CodegenField) * Max(view->nprops, 1));
+	view->nfields = 0;
+	for (i = 0; i < view->nprops; i++)
+	{
+		CodegenProperty *p = &view->props[i];
+		CodegenField *f;
+
+		/* one group's names are unique */
+		if (i == 0 || event->ngroups == 1 || strcmp(view->props[i - 1].name, p->name) != 0)
+		{
+			f = &view->fields[view->nfields++];
+			f->name = p->name;
+			f->len = p->len;
+			f->type = p->type;
+			f->required = false;
+			f->optional = false;
+			f->first = i;
+			f->n = 0;
+		}
+		f = &view->fields[view->nfields - 1];
+		f->required |= p->required;
+		f->optional |= !p->required || p->optional_in_types;
+		f->n++;
+	}
+	for (i = 0; i < view->nfields; i++)
+	{
+		CodegenField *f = &view->fields[i];
+
+		f->enumeration = f->n == 1 ? view->props[f->first].enumeration :
+			MergeEnums(view->props + f->first, f->n, f->type);
+	}
+}
+
+/* PostHog's schema hash as it is written: SHA-256 over a buffer flushed in pieces. */
+typedef struct Hasher
+{
+	pg_cryptohash_ctx *ctx;
+	CgOut		buf;
+} Hasher;
+
+/*
+ * Write the buffer to the hash.
+ */
+static void
+HashFlush(Hasher *h)
+{
+	if (pg_cryptohash_update(h->ctx, (uint8 *) h->buf.data, h->buf.len) < 0)
+		elog(ERROR, "could not compute SHA-256: %s", pg_cryptohash_error(h->ctx));
+	h->buf.len = 0;
+}
+
+/*
+ * Hash one event: [event, [[name, type, is_required, is_optional_in_types],
+ * ...]] with its view's properties (in PostHog's sorted order).
+ */
+static void
+HashEvent(Hasher *h, CodegenView *view, bool first)
+{
+	int			p;
+
+	if (!first)
+		cg_putc(&h->buf, ',');
+	cg_putc(&h->buf, '[');
+	cg_json(&h->buf, view->event->name, view->event->len, true, false);
+	cg_lit(&h->buf, ",[");
+	for (p = 0; p < view->nprops; p++)
+	{
+		CodegenProperty *prop = &view->props[p];
+
+		if (h->buf.len > 32768)
+			HashFlush(h);
+		if (p > 0)
+			cg_putc(&h->buf, ',');
+		cg_putc(&h->buf, '[');
+		cg_json(&h->buf, prop->name, prop->len, true, false);
+		cg_printf(&h->buf, ",\"%s\",%s,%s]", codegen_type_names[prop->type],
+				  prop->required ? "true" : "false", prop->optional_in_types ? "true" : "false");
+	}
+	cg_lit(&h->buf, "]]");
+}
+
+/*
+ * Add a field's facts and sizes (codegen.h) to the schema's.
+ */
+static void
+SurveyField(CodegenSchema *schema, CodegenView *view, CodegenField *field)
+{
+	int			k,
+				i;
+
+	schema->field_bytes += field->len;
+	schema->field_event_bytes += view->event->len;
+	schema->has_datetime |= field->type == CODEGEN_DATETIME;
+	/* TypeScript lists every occurrence's values */
+	for (k = field->first; k < field->first + field->n; k++)
+	{
+		CodegenEnum *en = view->props[k].enumeration;
+
+		for (i = 0; en != NULL && i < en->n; i++)
+		{
+			schema->enum_values++;
+			schema->enum_bytes += en->values[i].len;
+		}
+	}
+	if (field->enumeration != NULL &&
+		(field->type != CODEGEN_NUMERIC || codegen_integer_enum(field->enumeration)))
+		schema->has_literal = true;
+}
+
+/*
+ * The facts and sizes of the snapshot's fields, and PostHog's schema_hash
+ * (calculate_schema_hash of its generators' base): the SHA-256 of the
+ * compact, key-sorted JSON (orjson, OPT_SORT_KEYS) {"schemas": [[event,
+ * [[name, type, is_required, is_optional_in_types], ...]], ...],
+ * "version": version}, events by name, each one's properties (all its
+ * groups') sorted as tuples; its first 32 hex digits.  The language and the
+ * value rules are not part of it.
+ */
+static void
+Survey(CodegenSchema *schema, MemoryContext cxt, const char *version)
+{
+	MemoryContext per_event = AllocSetContextCreate(cxt, "codegen survey", ALLOCSET_DEFAULT_SIZES);
+	MemoryContext old = MemoryContextSwitchTo(per_event);
+	Hasher		h = {pg_cryptohash_create(PG_SHA256), {MemoryContextAlloc(cxt, 65536), 0, 65536}};
+	uint8		digest[PG_SHA256_DIGEST_LENGTH];
+	int			e,
+				f;
+
+	if (h.ctx == NULL || pg_cryptohash_init(h.ctx) < 0)
+		elog(ERROR, "could not compute SHA-256: %s", pg_cryptohash_error(h.ctx));
+	cg_lit(&h.buf, "{\"schemas\":[");
+	for (e = 0; e < schema->nevents; e++)
+	{
+		CodegenView view;
+
+		CHECK_FOR_INTERRUPTS();
+		codegen_view(schema, e, &view);
+		schema->event_bytes += view.event->len;
+		schema->nfields += view.nfields;
+		for (f = 0; f < view.nfields; f++)
+			SurveyField(schema, &view, &view.fields[f]);
+		HashEvent(&h, &view, e == 0);
+		MemoryContextReset(per_event);
+	}
+	cg_printf(&h.buf, "],\"version\":%j}", version);
+	HashFlush(&h);
+	if (pg_cryptohash_final(h.ctx, digest, sizeof(digest)) < 0)
+		elog(ERROR, "could not compute SHA-256: %s", pg_cryptohash_error(h.ctx));
+	pg_cryptohash_free(h.ctx);
+	hex_encode((char *) digest, 16, schema->hash);
+	schema->hash[32] = '\0';
+	MemoryContextSwitchTo(old);
+	MemoryContextDelete(per_event);
+}
+
+/*
+ * Read the project's snapshot, in one query (so one snapshot of the
+ * tables), into the current memory context, and survey it for a generator
+ * of the given version.
+ */
+void
+codegen_load(int64 project_id, const char *version, CodegenSchema *schema)
+{
+	Loader		l = {{0}};
+
+	memset(schema, 0, sizeof(CodegenSchema));
+	l.cxt = CurrentMemoryContext;
+	schema->generated_at = ed_local_isoformat(GetCurrentTransactionStartTimestamp());
+	RunQuery(project_id, &l);
+	Build(&l, schema);
+	Survey(schema, l.cxt, version);
+}
