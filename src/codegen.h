@@ -59,8 +59,8 @@ typedef struct CodegenProperty
 {
 	const char *name;
 	CodegenEnum *enumeration;	/* NULL: no enum rule */
-	pg_uuid_t	group;
 	int			len;
+	int			group;			/* its group's index (the loader's slot, first) */
 	uint8		type;			/* CodegenType */
 	bool		required;
 	bool		optional_in_types;

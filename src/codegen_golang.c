@@ -200,15 +200,12 @@ typedef struct GoEvent
  * The type of a field with an enum rule, and its values.
  */
 static void
-EmitEnum(GoEvent *ev, CodegenField *field, NameSet *globals, MemoryContext outer, CgOut *out,
-		 char **type)
+EmitEnum(GoEvent *ev, CodegenField *field, NameSet *globals, CgOut *out, char **type)
 {
-	MemoryContext cur = MemoryContextSwitchTo(outer);
 	CodegenEnum *e = field->enumeration;
 	int			i;
 
 	*type = nameset_unique(globals, psprintf("%s%s", ev->f, GoPascal(field->name)), "");
-	MemoryContextSwitchTo(cur);
 	cg_printf(out,
 			  "\n"
 			  "// %s is a value that the %g property of a %g event allows:\n"
@@ -223,9 +220,7 @@ EmitEnum(GoEvent *ev, CodegenField *field, NameSet *globals, MemoryContext outer
 		char	   *value;
 
 		CHECK_FOR_INTERRUPTS();
-		MemoryContextSwitchTo(outer);
 		value = nameset_unique(globals, psprintf("%s%s", *type, ValueSuffix(&e->values[i])), "");
-		MemoryContextSwitchTo(cur);
 		cg_printf(out, "\n// %s is ", value);
 		cg_value(out, &e->values[i], true);
 		cg_printf(out, ".\nvar %s = %s{v: %s", value, *type, e->values[i].kind == 'n' ? "float64(" : "");
@@ -266,7 +261,7 @@ ParamNames(GoEvent *ev, const NameSet *capture_base, const NameSet *base_base)
  * The options of an event's optional fields, and WithExtraProps.
  */
 static void
-EmitOptions(GoEvent *ev, NameSet *globals, MemoryContext outer, CgOut *out)
+EmitOptions(GoEvent *ev, NameSet *globals, CgOut *out)
 {
 	CodegenView *view = ev->view;
 	const char *f = ev->f;
@@ -275,15 +270,12 @@ EmitOptions(GoEvent *ev, NameSet *globals, MemoryContext outer, CgOut *out)
 	for (i = 0; i < view->nfields; i++)
 	{
 		CodegenField *field = &view->fields[i];
-		MemoryContext cur;
 		char	   *option;
 		char	   *param;
 
 		if (field->required)
 			continue;
-		cur = MemoryContextSwitchTo(outer);
 		option = nameset_unique(globals, psprintf("%sWith%s", f, GoPascal(field->name)), "");
-		MemoryContextSwitchTo(cur);
 		param = GoParam(field->name);
 		if (codegen_in_list(param, go_reserved))
 			param = psprintf("%s2", param);
@@ -422,20 +414,17 @@ typedef struct GoTaken
 } GoTaken;
 
 /*
- * The declarations of one event: globals (every top-level name so far)
- * and the names derived from this event live in outer, the rest in the
- * current (per-event) context.
+ * The declarations of one event; globals holds every top-level name so far
+ * (in memory of its own), the rest is in the current (per-event) context.
  */
 static void
-EmitEvent(CodegenView *view, NameSet *globals, GoTaken *taken, MemoryContext outer, CgOut *out)
+EmitEvent(CodegenView *view, NameSet *globals, GoTaken *taken, CgOut *out)
 {
-	MemoryContext cur = MemoryContextSwitchTo(outer);
 	GoEvent		ev;
 	int			i;
 
 	ev.view = view;
 	ev.f = UniqueEventBase(globals, GoFunc(view->event->name));
-	MemoryContextSwitchTo(cur);
 	if (view->nfields == 0)
 	{
 		EmitUntyped(ev.f, view->event->name, out);
@@ -455,12 +444,12 @@ EmitEvent(CodegenView *view, NameSet *globals, GoTaken *taken, MemoryContext out
 		ev.values[i] = "";
 		if (GoEnum(field))
 		{
-			EmitEnum(&ev, field, globals, outer, out, &ev.types[i]);
+			EmitEnum(&ev, field, globals, out, &ev.types[i]);
 			ev.values[i] = ".v";
 		}
 	}
 	ParamNames(&ev, &taken->capture, &taken->base);
-	EmitOptions(&ev, globals, outer, out);
+	EmitOptions(&ev, globals, out);
 	EmitCaptures(&ev, out);
 }
 
@@ -486,6 +475,8 @@ codegen_golang(CodegenSchema *schema, CgOut *out)
 	NameSet		globals = {0};
 	GoTaken		taken = {{0}, {0}};
 	int			e;
+
+	globals.cxt = outer;
 
 	for (e = 0; go_reserved[e]; e++)
 	{
@@ -523,7 +514,7 @@ codegen_golang(CodegenSchema *schema, CgOut *out)
 		codegen_view(schema, e, &view);
 		if (e > 0)
 			cg_putc(out, '\n');
-		EmitEvent(&view, &globals, &taken, outer, out);
+		EmitEvent(&view, &globals, &taken, out);
 		MemoryContextReset(per_event);
 	}
 	MemoryContextSwitchTo(outer);

@@ -38,13 +38,12 @@
 
 #define ARENA_BLOCK (64 * 1024)
 
-/* One row of an event: its name and one attached group (or none). */
+/* One row of an event: its name and the slot of one attached group (or -1). */
 typedef struct EventRow
 {
 	const char *name;
 	int			len;
-	bool		has_group;
-	pg_uuid_t	group;
+	int			slot;
 } EventRow;
 
 /* A group seen by the loader: its properties are counted, then placed. */
@@ -64,7 +63,6 @@ typedef struct Loader
 	CodegenProperty *props;
 	int			nprops;
 	int			cap_props;
-	int		   *slots;			/* each property's group */
 	HTAB	   *group_slots;	/* group id -> LoadGroup */
 	pg_uuid_t  *slot_ids;		/* each slot's group id */
 	int		   *slot_counts;	/* and its number of properties */
@@ -184,18 +182,19 @@ EnumOf(Loader *l, Datum d)
 }
 
 /*
- * The slot of a group, made at its first sight; last is the slot of the
- * previous property (a group's properties mostly come together).
+ * The slot of a group, made at its first sight (by a property or an event);
+ * last is the slot of the previous property (a group's properties mostly
+ * come together).  count: a property of the group is counted.
  */
 static int
-SlotOf(Loader *l, pg_uuid_t *id, int last)
+SlotOf(Loader *l, pg_uuid_t *id, int last, bool count)
 {
 	LoadGroup  *g;
 	bool		found;
 
 	if (last >= 0 && memcmp(&l->slot_ids[last], id, sizeof(pg_uuid_t)) == 0)
 	{
-		l->slot_counts[last]++;
+		l->slot_counts[last] += count;
 		return last;
 	}
 	g = hash_search(l->group_slots, id, HASH_ENTER, &found);
@@ -211,7 +210,7 @@ SlotOf(Loader *l, pg_uuid_t *id, int last)
 		l->slot_ids[g->slot] = *id;
 		l->slot_counts[g->slot] = 0;
 	}
-	l->slot_counts[g->slot]++;
+	l->slot_counts[g->slot] += count;
 	return g->slot;
 }
 
@@ -240,12 +239,10 @@ ReceiveRow(TupleTableSlot *slot, DestReceiver *self)
 		{
 			l->cap_props *= 2;
 			l->props = repalloc_huge(l->props, sizeof(CodegenProperty) * l->cap_props);
-			l->slots = repalloc_huge(l->slots, sizeof(int) * l->cap_props);
 		}
 		p = &l->props[l->nprops];
 		p->name = ArenaText(l, v[3], &p->len);
-		p->group = *DatumGetUUIDP(v[2]);
-		l->slots[l->nprops] = SlotOf(l, &p->group, l->nprops > 0 ? l->slots[l->nprops - 1] : -1);
+		p->group = SlotOf(l, DatumGetUUIDP(v[2]), l->nprops > 0 ? p[-1].group : -1, true);
 		l->nprops++;
 		p->type = TypeOf(v[4]);
 		p->required = DatumGetBool(v[5]);
@@ -263,9 +260,7 @@ ReceiveRow(TupleTableSlot *slot, DestReceiver *self)
 		}
 		r = &l->rows[l->nrows++];
 		r->name = ArenaText(l, v[1], &r->len);
-		r->has_group = !n[2];
-		if (r->has_group)
-			r->group = *DatumGetUUIDP(v[2]);
+		r->slot = n[2] ? -1 : SlotOf(l, DatumGetUUIDP(v[2]), -1, false);
 	}
 	MemoryContextSwitchTo(old);
 	return true;
@@ -312,15 +307,9 @@ CompareEventRows(const void *a, const void *b)
 	CHECK_FOR_INTERRUPTS();
 	if (c != 0)
 		return c;
-	if (x->has_group != y->has_group)
-		return x->has_group ? 1 : -1;
-	return memcmp(&x->group, &y->group, sizeof(pg_uuid_t));
-}
-
-static int
-CompareGroupId(const void *key, const void *elem)
-{
-	return memcmp(key, &((const CodegenGroup *) elem)->id, sizeof(pg_uuid_t));
+	if (x->slot < 0 || y->slot < 0)
+		return (x->slot >= 0) - (y->slot >= 0);
+	return memcmp(&sorting_ids[x->slot], &sorting_ids[y->slot], sizeof(pg_uuid_t));
 }
 
 /*
@@ -368,7 +357,6 @@ RunQuery(int64 project_id, Loader *l)
 	l->pub.mydest = DestTuplestore;
 	l->cap_props = l->cap_rows = l->cap_slots = 256;
 	l->props = MemoryContextAlloc(l->cxt, sizeof(CodegenProperty) * l->cap_props);
-	l->slots = MemoryContextAlloc(l->cxt, sizeof(int) * l->cap_props);
 	l->slot_ids = MemoryContextAlloc(l->cxt, sizeof(pg_uuid_t) * l->cap_slots);
 	l->slot_counts = MemoryContextAlloc(l->cxt, sizeof(int) * l->cap_slots);
 	{
@@ -396,10 +384,10 @@ RunQuery(int64 project_id, Loader *l)
 static void
 Build(Loader *l, CodegenSchema *schema)
 {
-	int			i;
-
 	int		   *order = MemoryContextAlloc(l->cxt, sizeof(int) * Max(l->nslots, 1));
+	int		   *index = MemoryContextAlloc(l->cxt, sizeof(int) * Max(l->nslots, 1));
 	int		   *next = MemoryContextAlloc(l->cxt, sizeof(int) * Max(l->nslots, 1));
+	int			i;
 
 	/* the groups by id: their slots sorted, each one's place counted out */
 	for (i = 0; i < l->nslots; i++)
@@ -416,24 +404,41 @@ Build(Loader *l, CodegenSchema *schema)
 		g->first = i == 0 ? 0 : g[-1].first + g[-1].nprops;
 		g->nprops = l->slot_counts[order[i]];
 		next[order[i]] = g->first;
+		index[order[i]] = i;
 	}
-	/* the properties in their group's place, each group's by name */
-	schema->props = MemoryContextAllocHuge(l->cxt, sizeof(CodegenProperty) * Max(l->nprops, 1));
-	schema->nprops = l->nprops;
+
+	/*
+	 * The properties into their group's place, in place: each one's group
+	 * field says where it goes, and the cycles of that permutation are
+	 * followed; then each group's by name.
+	 */
 	for (i = 0; i < l->nprops; i++)
-		schema->props[next[l->slots[i]]++] = l->props[i];
-	for (i = 0; i < schema->ngroups; i++)
+		l->props[i].group = next[l->props[i].group]++;
+	for (i = 0; i < l->nprops; i++)
 	{
 		CHECK_FOR_INTERRUPTS();
-		qsort(schema->props + schema->groups[i].first, schema->groups[i].nprops, sizeof(CodegenProperty),
-			  ComparePropertyNames);
-	}
-	pfree(l->props);
-	pfree(l->slots);
-	pfree(order);
-	pfree(next);
-	hash_destroy(l->group_slots);
+		while (l->props[i].group != i)
+		{
+			CodegenProperty p = l->props[l->props[i].group];
 
+			l->props[l->props[i].group] = l->props[i];
+			l->props[i] = p;
+		}
+	}
+	schema->props = l->props;
+	schema->nprops = l->nprops;
+	for (i = 0; i < schema->ngroups; i++)
+	{
+		CodegenGroup *g = &schema->groups[i];
+		int			k;
+
+		CHECK_FOR_INTERRUPTS();
+		for (k = g->first; k < g->first + g->nprops; k++)
+			schema->props[k].group = i;
+		qsort(schema->props + g->first, g->nprops, sizeof(CodegenProperty), ComparePropertyNames);
+	}
+
+	/* the events by name, each with its groups that have properties */
 	qsort(l->rows, l->nrows, sizeof(EventRow), CompareEventRows);
 	schema->events = MemoryContextAlloc(l->cxt, sizeof(CodegenEvent) * Max(l->nrows, 1));
 	schema->refs = MemoryContextAlloc(l->cxt, sizeof(int) * Max(l->nrows, 1));
@@ -442,7 +447,6 @@ Build(Loader *l, CodegenSchema *schema)
 	{
 		EventRow   *r = &l->rows[i];
 		CodegenEvent *e;
-		CodegenGroup *g;
 
 		CHECK_FOR_INTERRUPTS();
 		if (i == 0 || strcmp(l->rows[i - 1].name, r->name) != 0)
@@ -454,13 +458,14 @@ Build(Loader *l, CodegenSchema *schema)
 			e->ngroups = 0;
 		}
 		e = &schema->events[schema->nevents - 1];
-		/* a group without properties is no group here */
-		g = !r->has_group ? NULL :
-			bsearch(&r->group, schema->groups, schema->ngroups, sizeof(CodegenGroup), CompareGroupId);
-		if (g != NULL)
-			schema->refs[e->first + e->ngroups++] = g - schema->groups;
+		if (r->slot >= 0 && schema->groups[index[r->slot]].nprops > 0)
+			schema->refs[e->first + e->ngroups++] = index[r->slot];
 	}
 	pfree(l->rows);
+	pfree(order);
+	pfree(index);
+	pfree(next);
+	hash_destroy(l->group_slots);
 }
 
 /* qsort comparator of an event's properties: PostHog's tuple order, then group */
@@ -479,7 +484,7 @@ CompareProperties(const void *a, const void *b)
 		return x->required ? 1 : -1;
 	if (x->optional_in_types != y->optional_in_types)
 		return x->optional_in_types ? 1 : -1;
-	return memcmp(&x->group, &y->group, sizeof(pg_uuid_t));
+	return (x->group > y->group) - (x->group < y->group);
 }
 
 /*

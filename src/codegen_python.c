@@ -274,18 +274,15 @@ codegen_python(CodegenSchema *schema, CgOut *out)
 	/* methods of posthog.Posthog are never overridden */
 	nameset_add(&methods, "capture");
 	nameset_add(&methods, "capture_exception");
+	MemoryContextSwitchTo(per_event);
 	for (e = 0; e < schema->nevents; e++)
 	{
 		CodegenView view;
 		char	   *method;
 
 		CHECK_FOR_INTERRUPTS();
-		MemoryContextSwitchTo(per_event);
 		codegen_view(schema, e, &view);
-		method = psprintf("capture_%s", PyMethodBase(view.event->name));
-		MemoryContextSwitchTo(outer);
-		method = nameset_unique(&methods, method, "_");
-		MemoryContextSwitchTo(per_event);
+		method = nameset_unique(&methods, psprintf("capture_%s", PyMethodBase(view.event->name)), "_");
 
 		if (e > 0)
 			cg_putc(out, '\n');

@@ -9,6 +9,7 @@
 #include "postgres.h"
 
 #include "common/hashfn.h"
+#include "utils/memutils.h"
 
 #include "nameset.h"
 
@@ -59,6 +60,8 @@ nameset_add(NameSet *set, const char *name)
 	uint32		hash = NameHash(name);
 	int			slot;
 
+	if (set->cxt == NULL)
+		set->cxt = CurrentMemoryContext;
 	if (2 * (set->n + 1) > set->cap)
 	{
 		NameSlot   *old = set->slots;
@@ -66,7 +69,8 @@ nameset_add(NameSet *set, const char *name)
 		int			i;
 
 		set->cap = oldcap ? oldcap * 2 : 32;
-		set->slots = palloc0(sizeof(NameSlot) * set->cap);
+		set->slots = MemoryContextAllocHuge(set->cxt, sizeof(NameSlot) * set->cap);
+		memset(set->slots, 0, sizeof(NameSlot) * set->cap);
 		for (i = 0; i < oldcap; i++)
 			if (old[i].name != NULL)
 				set->slots[NameSetSlot(set, old[i].name, old[i].hash)] = old[i];
@@ -76,7 +80,18 @@ nameset_add(NameSet *set, const char *name)
 	slot = NameSetSlot(set, name, hash);
 	if (set->slots[slot].name == NULL)
 	{
-		set->slots[slot].name = pstrdup(name);
+		size_t		len = strlen(name) + 1;
+
+		/* names go into blocks, without a chunk header each */
+		if (len > set->block_left)
+		{
+			set->block_left = Max(len, 8192);
+			set->block = MemoryContextAlloc(set->cxt, set->block_left);
+		}
+		memcpy(set->block, name, len);
+		set->slots[slot].name = set->block;
+		set->block += len;
+		set->block_left -= len;
 		set->slots[slot].hash = hash;
 		set->n++;
 	}
@@ -98,13 +113,16 @@ nameset_unique(NameSet *set, const char *base, const char *sep)
 }
 
 /*
- * Make dst a set of the names of src (sharing their text: a set never
- * changes or frees a name it holds).
+ * Make dst a set of the names of src, in the current memory context
+ * (sharing their text: a set never changes or frees a name it holds).
  */
 void
 nameset_copy(NameSet *dst, const NameSet *src)
 {
 	*dst = *src;
+	dst->cxt = CurrentMemoryContext;
+	dst->block = NULL;
+	dst->block_left = 0;
 	if (src->cap == 0)
 		return;
 	dst->slots = palloc(sizeof(NameSlot) * src->cap);

@@ -15,12 +15,18 @@ typedef struct NameSlot
 	uint32		hash;
 } NameSlot;
 
-/* A set of names; {0} is empty.  Names are copied in. */
+/*
+ * A set of names; {0} is empty.  Names are copied in, into blocks of cxt
+ * (NULL: the memory context current when the set first grows).
+ */
 typedef struct NameSet
 {
 	int			n;				/* names in the set */
 	int			cap;			/* slots: 0 or a power of two */
 	NameSlot   *slots;			/* open addressing */
+	MemoryContext cxt;
+	char	   *block;			/* the rest of the current block of names */
+	size_t		block_left;
 } NameSet;
 
 extern bool nameset_contains(NameSet *set, const char *name);
