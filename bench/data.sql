@@ -16,7 +16,7 @@ SET client_min_messages = warning;
 \endif
 \if :{?codegen_events}
 \else
-\set codegen_events 5000
+\set codegen_events 10000
 \endif
 
 CREATE EXTENSION event_definitions;

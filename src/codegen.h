@@ -2,7 +2,8 @@
  *
  * codegen.h
  *	  The code generators: the snapshot of a project they read
- *	  (codegen_load.c), the output buffer and helpers they write with
+ *	  (codegen_load.c) and its events' views (codegen_view.c), the output
+ *	  buffer and helpers they write with (codegen_out.c), the answers
  *	  (codegen.c), and the three languages.
  *
  *-------------------------------------------------------------------------
@@ -182,9 +183,13 @@ extern int	ed_generator_jsonb_limit;
 
 /* codegen_load.c */
 extern void codegen_load(int64 project_id, const char *version, CodegenSchema *schema);
-extern void codegen_view(CodegenSchema *schema, int e, CodegenView *view);
 
-/* codegen.c: identifiers */
+/* codegen_view.c */
+extern void codegen_view(CodegenSchema *schema, int e, CodegenView *view);
+extern void codegen_survey(CodegenSchema *schema, void (*each) (CodegenView *view, int e, void *arg),
+						   void *arg);
+
+/* codegen_out.c: identifiers */
 extern char *codegen_literal(const char *s);
 extern char *codegen_join_alnum(const char *s, const char *sep, int *nparts);
 extern char *codegen_join_runs(const char *s, bool capitalize);

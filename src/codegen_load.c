@@ -4,10 +4,9 @@
  *	  The code generators' input: one query (a kept plan) over a project's
  *	  group properties and selected events, whose rows go straight from
  *	  the executor into a compact snapshot (no result table, no per-row
- *	  attribute lookups), then sorted in place; and each event's view of
- *	  it, its groups' properties merged and its fields by name; one pass
- *	  over the views surveys what the generators need to know in advance
- *	  and computes PostHog's schema hash.
+ *	  attribute lookups), then sorted in place; and PostHog's schema hash,
+ *	  computed in the pass over the events' views that surveys them
+ *	  (codegen_view.c).
  *
  * The query returns the properties of the groups attached to some event,
  * in no order (they are placed by group in C, so that no sort of the
@@ -313,7 +312,8 @@ CompareEventRows(const void *a, const void *b)
 }
 
 /*
- * Run the query into the loader.
+ * Run the query into the loader.  bench/cases/codegen_load_7.sql runs the
+ * same query alone (make bench's floor of the generators): keep them equal.
  */
 static void
 RunQuery(int64 project_id, Loader *l)
@@ -468,142 +468,6 @@ Build(Loader *l, CodegenSchema *schema)
 	hash_destroy(l->group_slots);
 }
 
-/* qsort comparator of an event's properties: PostHog's tuple order, then group */
-static int
-CompareProperties(const void *a, const void *b)
-{
-	const CodegenProperty *x = a;
-	const CodegenProperty *y = b;
-	int			c = strcmp(x->name, y->name);
-
-	if (c != 0)
-		return c;
-	if (x->type != y->type)
-		return x->type < y->type ? -1 : 1;
-	if (x->required != y->required)
-		return x->required ? 1 : -1;
-	if (x->optional_in_types != y->optional_in_types)
-		return x->optional_in_types ? 1 : -1;
-	return (x->group > y->group) - (x->group < y->group);
-}
-
-/*
- * The union of the enums of props[0 .. n) of the given type, in order of
- * first appearance; NULL when one of them has no enum rule.
- */
-static CodegenEnum *
-MergeEnums(CodegenProperty *props, int n, uint8 type)
-{
-	CodegenEnum *only = NULL;
-	CodegenEnum *merged;
-	NameSet		seen = {0};
-	int			count = 0;
-	int			i,
-				k;
-
-	for (i = 0; i < n; i++)
-	{
-		if (props[i].type != type)
-			continue;
-		if (props[i].enumeration == NULL)
-			return NULL;
-		only = props[i].enumeration;
-		count += only->n;
-	}
-	if (only == NULL || count == only->n)
-		return only;
-	merged = palloc(sizeof(CodegenEnum));
-	merged->n = 0;
-	merged->values = palloc(sizeof(CodegenValue) * count);
-	for (i = 0; i < n; i++)
-	{
-		if (props[i].type != type)
-			continue;
-		for (k = 0; k < props[i].enumeration->n; k++)
-		{
-			CodegenValue *v = &props[i].enumeration->values[k];
-			char	   *key = psprintf("%c%s", v->kind, v->text);
-
-			CHECK_FOR_INTERRUPTS();
-			if (nameset_contains(&seen, key))
-				continue;
-			nameset_add(&seen, key);
-			merged->values[merged->n++] = *v;
-		}
-	}
-	return merged;
-}
-
-/*
- * The view of event e: every property of its groups, sorted by PostHog's
- * tuple order (name, type, is_required, is_optional_in_types), and its
- * fields.  Memory comes from the current context (a per-event one).
- */
-void
-codegen_view(CodegenSchema *schema, int e, CodegenView *view)
-{
-	CodegenEvent *event = &schema->events[e];
-	int			i;
-
-	view->event = event;
-	view->nprops = 0;
-	if (event->ngroups == 1)
-	{
-		CodegenGroup *g = &schema->groups[schema->refs[event->first]];
-
-		/* one group: already sorted (its names are unique) */
-		view->props = &schema->props[g->first];
-		view->nprops = g->nprops;
-	}
-	else if (event->ngroups > 1)
-	{
-		for (i = 0; i < event->ngroups; i++)
-			view->nprops += schema->groups[schema->refs[event->first + i]].nprops;
-		view->props = palloc(sizeof(CodegenProperty) * view->nprops);
-		view->nprops = 0;
-		for (i = 0; i < event->ngroups; i++)
-		{
-			CodegenGroup *g = &schema->groups[schema->refs[event->first + i]];
-
-			memcpy(view->props + view->nprops, &schema->props[g->first], sizeof(CodegenProperty) * g->nprops);
-			view->nprops += g->nprops;
-		}
-		qsort(view->props, view->nprops, sizeof(CodegenProperty), CompareProperties);
-	}
-
-	view->fields = palloc(sizeof(CodegenField) * Max(view->nprops, 1));
-	view->nfields = 0;
-	for (i = 0; i < view->nprops; i++)
-	{
-		CodegenProperty *p = &view->props[i];
-		CodegenField *f;
-
-		/* one group's names are unique */
-		if (i == 0 || event->ngroups == 1 || strcmp(view->props[i - 1].name, p->name) != 0)
-		{
-			f = &view->fields[view->nfields++];
-			f->name = p->name;
-			f->len = p->len;
-			f->type = p->type;
-			f->required = false;
-			f->optional = false;
-			f->first = i;
-			f->n = 0;
-		}
-		f = &view->fields[view->nfields - 1];
-		f->required |= p->required;
-		f->optional |= !p->required || p->optional_in_types;
-		f->n++;
-	}
-	for (i = 0; i < view->nfields; i++)
-	{
-		CodegenField *f = &view->fields[i];
-
-		f->enumeration = f->n == 1 ? view->props[f->first].enumeration :
-			MergeEnums(view->props + f->first, f->n, f->type);
-	}
-}
-
 /* PostHog's schema hash as it is written: SHA-256 over a buffer flushed in pieces. */
 typedef struct Hasher
 {
@@ -627,11 +491,12 @@ HashFlush(Hasher *h)
  * ...]] with its view's properties (in PostHog's sorted order).
  */
 static void
-HashEvent(Hasher *h, CodegenView *view, bool first)
+HashEvent(CodegenView *view, int e, void *arg)
 {
+	Hasher	   *h = arg;
 	int			p;
 
-	if (!first)
+	if (e > 0)
 		cg_putc(&h->buf, ',');
 	cg_putc(&h->buf, '[');
 	cg_json(&h->buf, view->event->name, view->event->len, true, false);
@@ -653,68 +518,24 @@ HashEvent(Hasher *h, CodegenView *view, bool first)
 }
 
 /*
- * Add a field's facts and sizes (codegen.h) to the schema's.
+ * PostHog's schema_hash (calculate_schema_hash of its generators' base):
+ * the SHA-256 of the compact, key-sorted JSON (orjson, OPT_SORT_KEYS)
+ * {"schemas": [[event, [[name, type, is_required, is_optional_in_types],
+ * ...]], ...], "version": version}, events by name, each one's properties
+ * (all its groups') sorted as tuples; its first 32 hex digits.  The
+ * language and the value rules are not part of it.  Computed in the same
+ * pass over the views as the survey.
  */
 static void
-SurveyField(CodegenSchema *schema, CodegenView *view, CodegenField *field)
+SchemaHash(CodegenSchema *schema, MemoryContext cxt, const char *version)
 {
-	int			k,
-				i;
-
-	schema->field_bytes += field->len;
-	schema->field_event_bytes += view->event->len;
-	schema->has_datetime |= field->type == CODEGEN_DATETIME;
-	/* TypeScript lists every occurrence's values */
-	for (k = field->first; k < field->first + field->n; k++)
-	{
-		CodegenEnum *en = view->props[k].enumeration;
-
-		for (i = 0; en != NULL && i < en->n; i++)
-		{
-			schema->enum_values++;
-			schema->enum_bytes += en->values[i].len;
-		}
-	}
-	if (field->enumeration != NULL &&
-		(field->type != CODEGEN_NUMERIC || codegen_integer_enum(field->enumeration)))
-		schema->has_literal = true;
-}
-
-/*
- * The facts and sizes of the snapshot's fields, and PostHog's schema_hash
- * (calculate_schema_hash of its generators' base): the SHA-256 of the
- * compact, key-sorted JSON (orjson, OPT_SORT_KEYS) {"schemas": [[event,
- * [[name, type, is_required, is_optional_in_types], ...]], ...],
- * "version": version}, events by name, each one's properties (all its
- * groups') sorted as tuples; its first 32 hex digits.  The language and the
- * value rules are not part of it.
- */
-static void
-Survey(CodegenSchema *schema, MemoryContext cxt, const char *version)
-{
-	MemoryContext per_event = AllocSetContextCreate(cxt, "codegen survey", ALLOCSET_DEFAULT_SIZES);
-	MemoryContext old = MemoryContextSwitchTo(per_event);
 	Hasher		h = {pg_cryptohash_create(PG_SHA256), {MemoryContextAlloc(cxt, 65536), 0, 65536}};
 	uint8		digest[PG_SHA256_DIGEST_LENGTH];
-	int			e,
-				f;
 
 	if (h.ctx == NULL || pg_cryptohash_init(h.ctx) < 0)
 		elog(ERROR, "could not compute SHA-256: %s", pg_cryptohash_error(h.ctx));
 	cg_lit(&h.buf, "{\"schemas\":[");
-	for (e = 0; e < schema->nevents; e++)
-	{
-		CodegenView view;
-
-		CHECK_FOR_INTERRUPTS();
-		codegen_view(schema, e, &view);
-		schema->event_bytes += view.event->len;
-		schema->nfields += view.nfields;
-		for (f = 0; f < view.nfields; f++)
-			SurveyField(schema, &view, &view.fields[f]);
-		HashEvent(&h, &view, e == 0);
-		MemoryContextReset(per_event);
-	}
+	codegen_survey(schema, HashEvent, &h);
 	cg_printf(&h.buf, "],\"version\":%j}", version);
 	HashFlush(&h);
 	if (pg_cryptohash_final(h.ctx, digest, sizeof(digest)) < 0)
@@ -722,8 +543,6 @@ Survey(CodegenSchema *schema, MemoryContext cxt, const char *version)
 	pg_cryptohash_free(h.ctx);
 	hex_encode((char *) digest, 16, schema->hash);
 	schema->hash[32] = '\0';
-	MemoryContextSwitchTo(old);
-	MemoryContextDelete(per_event);
 }
 
 /*
@@ -741,5 +560,5 @@ codegen_load(int64 project_id, const char *version, CodegenSchema *schema)
 	schema->generated_at = ed_local_isoformat(GetCurrentTransactionStartTimestamp());
 	RunQuery(project_id, &l);
 	Build(&l, schema);
-	Survey(schema, l.cxt, version);
+	SchemaHash(schema, l.cxt, version);
 }
