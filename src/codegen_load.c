@@ -8,8 +8,9 @@
  *	  computed in the pass over the events' views that surveys them
  *	  (codegen_view.c).
  *
- * The query returns the properties of the groups attached to some event,
- * in no order (they are placed by group in C, so that no sort of the
+ * The query returns the properties of the project's groups (a group that
+ * no selected event has costs a little, a semi-join with the event
+ * schemas would cost every call more), in no order (they are placed by group in C, so that no sort of the
  * executor holds them all), and one row per selected event and attached
  * group (or none) in name order; C sorts the events' rows too, which costs
  * one pass when they come sorted (a UNION ALL promises no order).  Events are every name not starting with '$', plus
@@ -324,9 +325,6 @@ RunQuery(int64 project_id, Loader *l)
 		"  p.rules OPERATOR(pg_catalog.->) 'enum'"
 		" FROM event_definitions_private.property_group_properties p"
 		" WHERE p.project_id OPERATOR(pg_catalog.=) $1"
-		"  AND EXISTS (SELECT FROM event_definitions_private.event_schemas s"
-		"   WHERE s.project_id OPERATOR(pg_catalog.=) p.project_id"
-		"    AND s.property_group_id OPERATOR(pg_catalog.=) p.property_group_id)"
 		" UNION ALL"
 		" (SELECT 1, d.name, s.property_group_id, NULL, NULL, NULL, NULL, NULL"
 		" FROM event_definitions_private.event_definitions d"
