@@ -66,6 +66,8 @@ typedef struct Loader
 	HTAB	   *group_slots;	/* group id -> LoadGroup */
 	pg_uuid_t  *slot_ids;		/* each slot's group id */
 	int		   *slot_counts;	/* and its number of properties */
+	int		   *slot_firsts;	/* and where its first one is */
+	bool		scattered;		/* some group's properties are not together */
 	int			nslots;
 	int			cap_slots;
 	EventRow   *rows;
@@ -205,11 +207,16 @@ SlotOf(Loader *l, pg_uuid_t *id, int last, bool count)
 			l->cap_slots *= 2;
 			l->slot_ids = repalloc_huge(l->slot_ids, sizeof(pg_uuid_t) * l->cap_slots);
 			l->slot_counts = repalloc_huge(l->slot_counts, sizeof(int) * l->cap_slots);
+			l->slot_firsts = repalloc_huge(l->slot_firsts, sizeof(int) * l->cap_slots);
 		}
 		g->slot = l->nslots++;
 		l->slot_ids[g->slot] = *id;
 		l->slot_counts[g->slot] = 0;
 	}
+	if (count && l->slot_counts[g->slot] == 0)
+		l->slot_firsts[g->slot] = l->nprops;
+	else if (count)
+		l->scattered = true;
 	l->slot_counts[g->slot] += count;
 	return g->slot;
 }
@@ -357,6 +364,7 @@ RunQuery(int64 project_id, Loader *l)
 	l->props = MemoryContextAlloc(l->cxt, sizeof(CodegenProperty) * l->cap_props);
 	l->slot_ids = MemoryContextAlloc(l->cxt, sizeof(pg_uuid_t) * l->cap_slots);
 	l->slot_counts = MemoryContextAlloc(l->cxt, sizeof(int) * l->cap_slots);
+	l->slot_firsts = MemoryContextAlloc(l->cxt, sizeof(int) * l->cap_slots);
 	{
 		HASHCTL		ctl;
 
@@ -399,20 +407,22 @@ Build(Loader *l, CodegenSchema *schema)
 		CodegenGroup *g = &schema->groups[i];
 
 		g->id = l->slot_ids[order[i]];
-		g->first = i == 0 ? 0 : g[-1].first + g[-1].nprops;
 		g->nprops = l->slot_counts[order[i]];
+		/* together as they came, or placed one after the other */
+		g->first = !l->scattered ? l->slot_firsts[order[i]] : i == 0 ? 0 : g[-1].first + g[-1].nprops;
 		next[order[i]] = g->first;
 		index[order[i]] = i;
 	}
 
 	/*
-	 * The properties into their group's place, in place: each one's group
-	 * field says where it goes, and the cycles of that permutation are
-	 * followed; then each group's by name.
+	 * When some group's properties came apart, every property goes into its
+	 * group's place, in place: each one's group field says where it goes,
+	 * and the cycles of that permutation are followed.  Then each group's
+	 * properties by name.
 	 */
-	for (i = 0; i < l->nprops; i++)
+	for (i = 0; l->scattered && i < l->nprops; i++)
 		l->props[i].group = next[l->props[i].group]++;
-	for (i = 0; i < l->nprops; i++)
+	for (i = 0; l->scattered && i < l->nprops; i++)
 	{
 		CHECK_FOR_INTERRUPTS();
 		while (l->props[i].group != i)

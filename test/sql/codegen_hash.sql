@@ -61,7 +61,8 @@ SELECT pg_temp.grp(6506, 21, 'b', '[["x", "String", true], ["X", "Boolean", fals
 	pg_temp.grp(6506, 26, E'tab\there', jsonb_build_array(jsonb_build_array(E'new\nline', 'DateTime', false),
 		jsonb_build_array(U&'\+01F600', 'String', true), jsonb_build_array(E'\\"', 'String', true))),
 	pg_temp.grp(6506, 27, '', '[["", "String", false]]');
--- 6507: many events and properties (the hash is written in pieces)
+-- 6507: many events and properties (the hash is written in pieces), a
+-- group's properties stored apart from each other
 INSERT INTO event_definitions_private.event_definitions (project_id, id, name)
 SELECT 6507, pg_temp.uid(1000 + g), 'event_' || g FROM generate_series(1, 3000) AS g;
 INSERT INTO event_definitions_private.property_groups (project_id, id, name)
@@ -70,7 +71,8 @@ INSERT INTO event_definitions_private.property_group_properties
 	(project_id, property_group_id, name, property_type, is_required, is_optional_in_types)
 SELECT 6507, pg_temp.uid(10000 + g), 'prop_' || k, (ARRAY['String', 'Numeric', 'Boolean', 'DateTime', 'Object', 'Array'])[1 + k % 6],
 	k % 2 = 0, k % 3 = 0
-FROM generate_series(1, 3000) AS g, generate_series(1, 10) AS k;
+FROM generate_series(1, 3000) AS g, generate_series(1, 10) AS k
+ORDER BY k, g;	-- each group's properties apart: the loader places them
 INSERT INTO event_definitions_private.event_schemas (project_id, event_definition_id, property_group_id)
 SELECT 6507, pg_temp.uid(1000 + g), pg_temp.uid(10000 + g) FROM generate_series(1, 3000) AS g;
 
