@@ -8,12 +8,13 @@
  *	  computed in the pass over the events' views that surveys them
  *	  (codegen_view.c).
  *
- * The query returns the properties of the project's groups (a group that
- * no selected event has costs a little, a semi-join with the event
- * schemas would cost every call more), in no order (they are placed by group in C, so that no sort of the
- * executor holds them all), and one row per selected event and attached
- * group (or none) in name order; C sorts the events' rows too, which costs
- * one pass when they come sorted (a UNION ALL promises no order).  Events are every name not starting with '$', plus
+ * The query returns the properties of the project's groups in no order
+ * (they are placed by group in C, so that no sort of the executor holds
+ * them all; a group no selected event has costs a little, a semi-join with
+ * the event schemas would cost every call more), and one row per selected
+ * event and attached group (or none) in name order; C sorts the events'
+ * rows too, which costs one pass when they come sorted (a UNION ALL
+ * promises no order).  Events are every name not starting with '$', plus
  * $pageview, $pageleave and $screen, hidden and unverified ones included.
  *
  *-------------------------------------------------------------------------
