@@ -16,7 +16,7 @@ SET client_min_messages = warning;
 \endif
 \if :{?codegen_events}
 \else
-\set codegen_events 5000
+\set codegen_events 10000
 \endif
 
 CREATE EXTENSION event_definitions;
@@ -185,7 +185,8 @@ SELECT p, md5('property-' || p || '-' || g || '-' || k)::uuid, md5('group-' || p
 			  'Array', 'String', 'String', 'Numeric', 'Boolean', 'DateTime', 'Object',
 			  'String', 'String', 'Numeric', 'Boolean', 'Array'])[1 + (g + k) % 20],
 	   k % 3 = 0, '', timestamptz '2025-01-01 00:00:00+00', timestamptz '2025-01-01 00:00:00+00'
-FROM codegen_projects, generate_series(1, groups) g, generate_series(1, 10) k;
+FROM codegen_projects, generate_series(1, groups) g, generate_series(1, 10) k
+ORDER BY p, g, k;	-- a group's properties together, as create_property_group writes them
 INSERT INTO event_definitions_private.event_schemas (project_id, id, event_definition_id, property_group_id)
 SELECT p, md5('schema-' || p || '-' || i)::uuid, md5(p || '-' || i)::uuid,
 	   md5('group-' || p || '-' || (1 + (i - 1) % groups))::uuid

@@ -624,3 +624,51 @@ GRANT EXECUTE ON FUNCTION event_definitions_private.plan_event(event_definitions
 TO event_definitions_reader;
 GRANT EXECUTE ON FUNCTION event_definitions.apply_tracking_plan(bigint, json, boolean)
 TO event_definitions_writer;
+
+/*
+ * Code generators: files of any size.  The jsonb answer of
+ * event_definitions_golang / _python / _typescript holds a file of at most
+ * 268435455 bytes (a jsonb string's limit, about 65,000 Go events of ten
+ * properties); the _chunks functions return the same file, of any size, as
+ * rows of text (chunk 1, 2, ... of at most chunk_bytes bytes each, cut
+ * between characters), each row with the answer's other values.
+ */
+CREATE FUNCTION event_definitions.event_definitions_typescript_chunks(project_id bigint, chunk_bytes integer DEFAULT 1048576)
+RETURNS TABLE (chunk integer, content text, event_count integer, schema_hash text, generator_version text)
+AS 'MODULE_PATHNAME', 'ed_event_definitions_typescript_chunks'
+LANGUAGE C STABLE PARALLEL SAFE ROWS 4
+SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION event_definitions.event_definitions_typescript_chunks(bigint, integer) IS
+	'The file of GET /event_definitions/typescript/, of any size, as rows of text in chunk order (their concatenation is the file), each with event_count, schema_hash and generator_version';
+
+CREATE FUNCTION event_definitions.event_definitions_python_chunks(project_id bigint, chunk_bytes integer DEFAULT 1048576)
+RETURNS TABLE (chunk integer, content text, event_count integer, schema_hash text, generator_version text)
+AS 'MODULE_PATHNAME', 'ed_event_definitions_python_chunks'
+LANGUAGE C STABLE PARALLEL SAFE ROWS 4
+SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION event_definitions.event_definitions_python_chunks(bigint, integer) IS
+	'The file of GET /event_definitions/python/, of any size, as rows of text in chunk order (their concatenation is the file), each with event_count, schema_hash and generator_version';
+
+CREATE FUNCTION event_definitions.event_definitions_golang_chunks(project_id bigint, chunk_bytes integer DEFAULT 1048576)
+RETURNS TABLE (chunk integer, content text, event_count integer, schema_hash text, generator_version text)
+AS 'MODULE_PATHNAME', 'ed_event_definitions_golang_chunks'
+LANGUAGE C STABLE PARALLEL SAFE ROWS 4
+SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION event_definitions.event_definitions_golang_chunks(bigint, integer) IS
+	'The file of GET /event_definitions/golang/, of any size, as rows of text in chunk order (their concatenation is the file), each with event_count, schema_hash and generator_version';
+
+COMMENT ON FUNCTION event_definitions.event_definitions_typescript(bigint) IS
+	'GET /event_definitions/typescript/: {content, event_count, schema_hash, generator_version} for posthog-js (generator 1.1.0); a file too large for jsonb is an error, read it with event_definitions_typescript_chunks';
+COMMENT ON FUNCTION event_definitions.event_definitions_python(bigint) IS
+	'GET /event_definitions/python/: {content, event_count, schema_hash, generator_version} for posthog-python (generator 1.0.0); a file too large for jsonb is an error, read it with event_definitions_python_chunks';
+COMMENT ON FUNCTION event_definitions.event_definitions_golang(bigint) IS
+	'GET /event_definitions/golang/: {content, event_count, schema_hash, generator_version} for posthog-go (generator 1.0.0); a file too large for jsonb is an error, read it with event_definitions_golang_chunks';
+
+REVOKE ALL ON FUNCTION event_definitions.event_definitions_typescript_chunks(bigint, integer),
+	event_definitions.event_definitions_python_chunks(bigint, integer),
+	event_definitions.event_definitions_golang_chunks(bigint, integer)
+FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION event_definitions.event_definitions_typescript_chunks(bigint, integer),
+	event_definitions.event_definitions_python_chunks(bigint, integer),
+	event_definitions.event_definitions_golang_chunks(bigint, integer)
+TO event_definitions_reader;

@@ -1,283 +1,245 @@
 /*-------------------------------------------------------------------------
  *
  * codegen.c
- *	  The code generators' common part: one snapshot of a project's events
- *	  and their typed properties, PostHog's schema hash, the result object,
- *	  and the SQL entry points.
+ *	  The code generators' answers: a jsonb object built in the output
+ *	  buffer itself, or the file in chunks of text; and the SQL entry
+ *	  points.
+ *
+ * A call reads the project once (codegen_load.c), sizes the output from
+ * what it read, and writes the file straight into that one buffer; for
+ * the jsonb answer the buffer starts with room for the object's header,
+ * and the rest of the object follows the file, so the file is never
+ * copied.  A jsonb string holds at most 268435455 bytes: a larger file is
+ * refused with a hint to read it with the _chunks function, which returns
+ * the same file as rows of text.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
-#include "access/xact.h"
+#include <sys/mman.h>
+
 #include "catalog/pg_type.h"
-#include "common/cryptohash.h"
-#include "common/sha2.h"
-#include "fmgr.h"
+#include "funcapi.h"
 #include "miscadmin.h"
-#include "pgtime.h"
 #include "utils/builtins.h"
-#include "utils/datetime.h"
 #include "utils/jsonb.h"
-#include "utils/timestamp.h"
+#include "utils/memutils.h"
+#include "utils/numeric.h"
 
 #include "codegen.h"
 #include "definitions.h"
 #include "event_definitions.h"
-#include "render.h"
+
+/* the largest jsonb answer (event_definitions.generator_jsonb_limit) */
+int			ed_generator_jsonb_limit = JENTRY_OFFLENMASK;
+
+/* A language: its version, its file and the estimate of the file's size. */
+typedef struct CodegenGenerator
+{
+	const char *name;			/* as in the function names */
+	const char *version;
+	void		(*generate) (CodegenSchema *schema, CgOut *out);
+	size_t		(*estimate) (CodegenSchema *schema);
+} CodegenGenerator;
+
+static const CodegenGenerator typescript = {
+	"typescript", ED_TYPESCRIPT_GENERATOR_VERSION, codegen_typescript, codegen_typescript_size
+};
+static const CodegenGenerator python = {
+	"python", ED_PYTHON_GENERATOR_VERSION, codegen_python, codegen_python_size
+};
+static const CodegenGenerator golang = {
+	"golang", ED_GOLANG_GENERATOR_VERSION, codegen_golang, codegen_golang_size
+};
+
+/* A generated file: content is out.data[start .. out.len). */
+typedef struct CodegenResult
+{
+	CgOut		out;
+	size_t		start;
+	int			nevents;
+	char		hash[33];
+	const char *version;
+} CodegenResult;
 
 /*
- * A property type as a CodegenType.
- */
-CodegenType
-codegen_type(const char *type)
-{
-	static const char *const names[] = {"String", "Numeric", "Boolean", "DateTime", "Array", "Object"};
-	int			i;
-
-	for (i = 0; i < (int) lengthof(names); i++)
-		if (strcmp(type, names[i]) == 0)
-			return (CodegenType) i;
-	return CODEGEN_OTHER;
-}
-
-/*
- * A JSON string literal of s (quotes included), escaped as orjson does;
- * valid as a TypeScript, Python and Go string literal.
- */
-char *
-codegen_literal(const char *s)
-{
-	StringInfoData buf;
-
-	initStringInfo(&buf);
-	ed_json_append_string(&buf, s, strlen(s));
-	return buf.data;
-}
-
-/* [0-9A-Za-z], whatever the server's LC_CTYPE says about other bytes */
-static inline bool
-IsAsciiAlnum(unsigned char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-}
-
-/*
- * The runs of ASCII letters and digits in s, in order.
- */
-char **
-codegen_split_alnum(const char *s, int *nparts)
-{
-	int			len = strlen(s);
-	char	  **parts = palloc(sizeof(char *) * (len / 2 + 1));
-	int			i = 0;
-
-	*nparts = 0;
-	while (i < len)
-	{
-		int			start;
-
-		while (i < len && !IsAsciiAlnum((unsigned char) s[i]))
-			i++;
-		start = i;
-		while (i < len && IsAsciiAlnum((unsigned char) s[i]))
-			i++;
-		if (i > start)
-			parts[(*nparts)++] = pnstrdup(s + start, i - start);
-	}
-	return parts;
-}
-
-/*
- * The runs of ASCII letters and digits in s joined by sep; *nparts runs.
- */
-char *
-codegen_join_alnum(const char *s, const char *sep, int *nparts)
-{
-	char	  **parts = codegen_split_alnum(s, nparts);
-	StringInfoData buf;
-	int			i;
-
-	initStringInfo(&buf);
-	for (i = 0; i < *nparts; i++)
-	{
-		if (i > 0)
-			appendStringInfoString(&buf, sep);
-		appendStringInfoString(&buf, parts[i]);
-	}
-	return buf.data;
-}
-
-/*
- * Is s one of the words of a NULL-terminated list?
- */
-bool
-codegen_in_list(const char *s, const char *const *list)
-{
-	for (; *list; list++)
-		if (strcmp(s, *list) == 0)
-			return true;
-	return false;
-}
-
-/*
- * Read the project's selected events with their properties, in one query
- * (so one snapshot): every name not starting with '$', plus $pageview,
- * $pageleave and $screen, hidden and unverified ones included.
+ * Generate a project's file in one buffer of cxt, whose first start bytes
+ * are left for the answer's header.
  */
 static void
-LoadSchema(int64 project_id, CodegenSchema *schema)
+Generate(int64 project_id, const CodegenGenerator *g, size_t start, MemoryContext cxt,
+		 CodegenResult *r)
 {
-	static EdPlan plan = {
-		"SELECT d.name, p.name, p.property_type, p.is_required"
-		" FROM event_definitions_private.event_definitions d"
-		" LEFT JOIN event_definitions_private.event_schemas s"
-		"  ON s.project_id = d.project_id AND s.event_definition_id = d.id"
-		" LEFT JOIN event_definitions_private.property_group_properties p"
-		"  ON p.project_id = s.project_id AND p.property_group_id = s.property_group_id"
-		" WHERE d.project_id = $1"
-		"  AND (NOT pg_catalog.starts_with(d.name, '$')"
-		"       OR d.name OPERATOR(pg_catalog.=) ANY ('{$pageview,$pageleave,$screen}'::text[]))"
-		" ORDER BY d.name, p.name, p.property_type COLLATE \"C\", p.is_required",
-		1, {INT8OID}
-	};
-	Datum		values[1] = {Int64GetDatum(project_id)};
-	int			nrows = ed_exec(&plan, values, NULL, true, 0);
-	TupleDesc	tupdesc = SPI_tuptable->tupdesc;
-	CodegenEvent *event = NULL;
-	int			row;
-	CodegenProperty *props;
-	CodegenProperty *fields;
-
-	/* every row is at most one property: one array each, shared by the events */
-	props = palloc(sizeof(CodegenProperty) * Max(nrows, 1));
-	fields = palloc(sizeof(CodegenProperty) * Max(nrows, 1));
-	schema->events = palloc0(sizeof(CodegenEvent) * Max(nrows, 1));
-	schema->nevents = 0;
-	schema->has_datetime = false;
-	schema->generated_at = ed_local_isoformat(GetCurrentTransactionStartTimestamp());
-
-	for (row = 0; row < nrows; row++)
-	{
-		HeapTuple	tuple = SPI_tuptable->vals[row];
-		char	   *name = SPI_getvalue(tuple, tupdesc, 1);
-		char	   *prop = SPI_getvalue(tuple, tupdesc, 2);
-
-		CHECK_FOR_INTERRUPTS();
-		if (event == NULL || strcmp(event->name, name) != 0)
-		{
-			event = &schema->events[schema->nevents++];
-			event->name = name;
-			event->props = props + row;
-			event->fields = fields + row;
-		}
-		if (prop != NULL)
-		{
-			CodegenProperty *p = &event->props[event->nprops++];
-			bool		isnull;
-
-			p->name = prop;
-			p->type = SPI_getvalue(tuple, tupdesc, 3);
-			p->required = DatumGetBool(SPI_getbinval(tuple, tupdesc, 4, &isnull));
-
-			/* one field per name: the first type, required if any group requires it */
-			if (event->nfields > 0 && strcmp(event->fields[event->nfields - 1].name, prop) == 0)
-				event->fields[event->nfields - 1].required |= p->required;
-			else
-			{
-				event->fields[event->nfields++] = *p;
-				/* only the merged fields are typed in the output (Go must use "time") */
-				if (codegen_type(p->type) == CODEGEN_DATETIME)
-					schema->has_datetime = true;
-			}
-		}
-	}
-}
-
-/*
- * PostHog's schema_hash: SHA-256 of the compact, key-sorted JSON
- * {"schemas": [[event, [[prop, type, required], ...]], ...], "version": ...},
- * first 32 hex digits.  Events and properties are already sorted.
- */
-static char *
-SchemaHash(CodegenSchema *schema)
-{
-	StringInfoData buf;
-	pg_cryptohash_ctx *ctx;
-	uint8		digest[PG_SHA256_DIGEST_LENGTH];
-	char	   *hex = palloc(PG_SHA256_DIGEST_LENGTH * 2 + 1);
-	int			e,
-				p;
-
-	initStringInfo(&buf);
-	appendStringInfoString(&buf, "{\"schemas\":[");
-	for (e = 0; e < schema->nevents; e++)
-	{
-		CodegenEvent *event = &schema->events[e];
-
-		CHECK_FOR_INTERRUPTS();
-		if (e > 0)
-			appendStringInfoChar(&buf, ',');
-		appendStringInfoChar(&buf, '[');
-		ed_json_append_string(&buf, event->name, strlen(event->name));
-		appendStringInfoString(&buf, ",[");
-		for (p = 0; p < event->nprops; p++)
-		{
-			CodegenProperty *prop = &event->props[p];
-
-			if (p > 0)
-				appendStringInfoChar(&buf, ',');
-			appendStringInfoChar(&buf, '[');
-			ed_json_append_string(&buf, prop->name, strlen(prop->name));
-			appendStringInfo(&buf, ",\"%s\",%s]", prop->type, prop->required ? "true" : "false");
-		}
-		appendStringInfoString(&buf, "]]");
-	}
-	appendStringInfoString(&buf, "],\"version\":\"" ED_GENERATOR_VERSION "\"}");
-
-	ctx = pg_cryptohash_create(PG_SHA256);
-	if (ctx == NULL || pg_cryptohash_init(ctx) < 0 ||
-		pg_cryptohash_update(ctx, (uint8 *) buf.data, buf.len) < 0 ||
-		pg_cryptohash_final(ctx, digest, sizeof(digest)) < 0)
-		elog(ERROR, "could not compute SHA-256: %s", pg_cryptohash_error(ctx));
-	pg_cryptohash_free(ctx);
-
-	hex_encode((char *) digest, 16, hex);
-	hex[32] = '\0';
-	return hex;
-}
-
-typedef void (*CodegenFunction) (CodegenSchema *schema, StringInfo out);
-
-/*
- * Run one generator for a project and build
- * {content, event_count, schema_hash, generator_version}.
- */
-static Datum
-Generate(FunctionCallInfo fcinfo, CodegenFunction generate)
-{
-	int64		project_id = ed_project_arg(fcinfo);
 	CodegenSchema schema;
-	StringInfoData content;
-	JsonbParseState *state = NULL;
-	Datum		result;
+	MemoryContext work;
+	size_t		size;
 
 	SPI_connect();
 	ed_require_project(project_id);
-	LoadSchema(project_id, &schema);
+	/* what the call reads goes with SPI_finish */
+	work = AllocSetContextCreate(CurrentMemoryContext, "codegen", ALLOCSET_DEFAULT_SIZES);
+	MemoryContextSwitchTo(work);
+	codegen_load(project_id, g->version, &schema);
 
-	initStringInfo(&content);
-	generate(&schema, &content);
+	size = start + g->estimate(&schema);
+	r->out.data = MemoryContextAllocHuge(cxt, size);
+	if (size > 4 * 1024 * 1024)
+	{
+		uintptr_t	a = TYPEALIGN(2 * 1024 * 1024, (uintptr_t) r->out.data);
+		uintptr_t	b = TYPEALIGN_DOWN(2 * 1024 * 1024, (uintptr_t) r->out.data + size);
 
-	/* built as jsonb directly: the file is not escaped only to be parsed again */
-	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-	ed_push_cstring_field(&state, "content", content.data);
-	ed_push_int8_field(&state, "event_count", schema.nevents);
-	ed_push_cstring_field(&state, "schema_hash", SchemaHash(&schema));
-	ed_push_cstring_field(&state, "generator_version", ED_GENERATOR_VERSION);
-	result = ed_jsonb_result(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
+		if (b > a)
+			(void) madvise((void *) a, b - a, MADV_HUGEPAGE);
+	}
+	r->out.cap = size;
+	r->out.len = start;
+	r->start = start;
+	g->generate(&schema, &r->out);
+	memcpy(r->hash, schema.hash, sizeof(r->hash));
+	r->nevents = schema.nevents;
+	r->version = g->version;
 	SPI_finish();
-	return result;
+}
+
+/*
+ * The jsonb object {content, event_count, schema_hash, generator_version}
+ * is built where the file was written: its header in the start bytes
+ * before it, its other values after it, as convertToJsonb() lays out an
+ * object (keys by length, then bytes; their JEntries, then the values';
+ * the first JEntry an offset, the others lengths; a numeric int-aligned).
+ */
+static const char jsonb_keys[] = "content" "event_count" "schema_hash" "generator_version";
+
+#define JSONB_HEAD (VARHDRSZ + sizeof(uint32) + 8 * sizeof(JEntry) + sizeof(jsonb_keys) - 1)
+
+/*
+ * Finish the jsonb answer around the file of r, or refuse a file too large
+ * for a jsonb string (with the _chunks function to use instead).
+ */
+static Datum
+JsonbAnswer(CodegenResult *r, const char *language)
+{
+	CgOut	   *out = &r->out;
+	size_t		content = out->len - JSONB_HEAD;
+	Numeric		count = int64_to_numeric(r->nevents);
+	size_t		numlen = VARSIZE(count);
+	size_t		pad = INTALIGN(out->len) - out->len;
+	size_t		version = strlen(r->version);
+	size_t		total = out->len + pad + numlen + 32 + version - VARHDRSZ;
+	uint32	   *header;
+	JEntry	   *je;
+
+	if (total > (size_t) ed_generator_jsonb_limit)
+	{
+		char	   *detail = psprintf("The generated file has %zu bytes; a jsonb answer holds at most %d. "
+									  "Read the file with event_definitions.event_definitions_%s_chunks(project_id).",
+									  content, ed_generator_jsonb_limit - (int) (total - content), language);
+
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("generated file too large for a jsonb answer"),
+				 errdetail("%s", detail),
+				 errhint("%s", ed_posthog_error("server_error", "file_too_large", detail, NULL))));
+	}
+	if (out->len + pad + numlen + 32 + version > out->cap)
+		cg_grow(out, pad + numlen + 32 + version);
+	memset(out->data + out->len, 0, pad);
+	out->len += pad;
+	cg_put(out, (char *) count, numlen);
+	cg_put(out, r->hash, 32);
+	cg_put(out, r->version, version);
+
+	SET_VARSIZE(out->data, out->len);
+	header = (uint32 *) (out->data + VARHDRSZ);
+	*header = 4 | JB_FOBJECT;
+	je = (JEntry *) (header + 1);
+	je[0] = JENTRY_ISSTRING | JENTRY_HAS_OFF | 7;
+	je[1] = JENTRY_ISSTRING | 11;
+	je[2] = JENTRY_ISSTRING | 11;
+	je[3] = JENTRY_ISSTRING | 17;
+	je[4] = JENTRY_ISSTRING | (uint32) content;
+	je[5] = JENTRY_ISNUMERIC | (uint32) (pad + numlen);
+	je[6] = JENTRY_ISSTRING | 32;
+	je[7] = JENTRY_ISSTRING | (uint32) version;
+	memcpy(je + 8, jsonb_keys, sizeof(jsonb_keys) - 1);
+	return PointerGetDatum(out->data);
+}
+
+/*
+ * The jsonb entry point of a generator.
+ */
+static Datum
+GenerateJsonb(FunctionCallInfo fcinfo, const CodegenGenerator *g)
+{
+	int64		project_id = ed_project_arg(fcinfo);
+	CodegenResult r;
+
+	Generate(project_id, g, JSONB_HEAD, CurrentMemoryContext, &r);
+	return JsonbAnswer(&r, g->name);
+}
+
+/* Where a _chunks call is: the file, and the next chunk's start. */
+typedef struct ChunkState
+{
+	CodegenResult r;
+	size_t		next;
+	int			chunk_bytes;
+	int			chunk;
+} ChunkState;
+
+/*
+ * The _chunks entry point of a generator: the file as rows (chunk,
+ * content, event_count, schema_hash, generator_version), each content at
+ * most chunk_bytes long and cut between characters; their concatenation
+ * in chunk order is the file.
+ */
+static Datum
+GenerateChunks(FunctionCallInfo fcinfo, const CodegenGenerator *g)
+{
+	FuncCallContext *funcctx;
+	ChunkState *st;
+	Datum		values[5];
+	bool		nulls[5] = {false, false, false, false, false};
+	size_t		end;
+
+	if (SRF_IS_FIRSTCALL())
+	{
+		int64		project_id = ed_project_arg(fcinfo);
+		int			chunk_bytes = PG_ARGISNULL(1) ? 1048576 : PG_GETARG_INT32(1);
+		MemoryContext old;
+		TupleDesc	desc;
+
+		if (chunk_bytes < 16 || chunk_bytes > 268435455)
+			ed_field_error("chunk_bytes", "Ensure this value is between 16 and 268435455.");
+		funcctx = SRF_FIRSTCALL_INIT();
+		old = MemoryContextSwitchTo(funcctx->multi_call_memory_ctx);
+		if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+			elog(ERROR, "return type must be a row type");
+		funcctx->tuple_desc = BlessTupleDesc(desc);
+		st = palloc0(sizeof(ChunkState));
+		st->chunk_bytes = chunk_bytes;
+		funcctx->user_fctx = st;
+		MemoryContextSwitchTo(old);
+		Generate(project_id, g, 0, funcctx->multi_call_memory_ctx, &st->r);
+	}
+	funcctx = SRF_PERCALL_SETUP();
+	st = funcctx->user_fctx;
+	if (st->next >= st->r.out.len)
+		SRF_RETURN_DONE(funcctx);
+
+	CHECK_FOR_INTERRUPTS();
+	end = Min(st->r.out.len, st->next + st->chunk_bytes);
+	/* never between the bytes of a character */
+	while (end < st->r.out.len && end > st->next && (st->r.out.data[end] & 0xC0) == 0x80)
+		end--;
+	values[0] = Int32GetDatum(++st->chunk);
+	values[1] = PointerGetDatum(cstring_to_text_with_len(st->r.out.data + st->next, end - st->next));
+	values[2] = Int32GetDatum(st->r.nevents);
+	values[3] = CStringGetTextDatum(st->r.hash);
+	values[4] = CStringGetTextDatum(st->r.version);
+	st->next = end;
+	SRF_RETURN_NEXT(funcctx, HeapTupleGetDatum(heap_form_tuple(funcctx->tuple_desc, values, nulls)));
 }
 
 PG_FUNCTION_INFO_V1(ed_event_definitions_typescript);
@@ -288,7 +250,7 @@ PG_FUNCTION_INFO_V1(ed_event_definitions_typescript);
 Datum
 ed_event_definitions_typescript(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_DATUM(Generate(fcinfo, codegen_typescript));
+	PG_RETURN_DATUM(GenerateJsonb(fcinfo, &typescript));
 }
 
 PG_FUNCTION_INFO_V1(ed_event_definitions_python);
@@ -299,7 +261,7 @@ PG_FUNCTION_INFO_V1(ed_event_definitions_python);
 Datum
 ed_event_definitions_python(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_DATUM(Generate(fcinfo, codegen_python));
+	PG_RETURN_DATUM(GenerateJsonb(fcinfo, &python));
 }
 
 PG_FUNCTION_INFO_V1(ed_event_definitions_golang);
@@ -310,5 +272,41 @@ PG_FUNCTION_INFO_V1(ed_event_definitions_golang);
 Datum
 ed_event_definitions_golang(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_DATUM(Generate(fcinfo, codegen_golang));
+	PG_RETURN_DATUM(GenerateJsonb(fcinfo, &golang));
+}
+
+PG_FUNCTION_INFO_V1(ed_event_definitions_typescript_chunks);
+
+/*
+ * event_definitions_typescript_chunks(project_id, chunk_bytes): the
+ * TypeScript file of any size, as rows of text.
+ */
+Datum
+ed_event_definitions_typescript_chunks(PG_FUNCTION_ARGS)
+{
+	return GenerateChunks(fcinfo, &typescript);
+}
+
+PG_FUNCTION_INFO_V1(ed_event_definitions_python_chunks);
+
+/*
+ * event_definitions_python_chunks(project_id, chunk_bytes): the Python
+ * file of any size, as rows of text.
+ */
+Datum
+ed_event_definitions_python_chunks(PG_FUNCTION_ARGS)
+{
+	return GenerateChunks(fcinfo, &python);
+}
+
+PG_FUNCTION_INFO_V1(ed_event_definitions_golang_chunks);
+
+/*
+ * event_definitions_golang_chunks(project_id, chunk_bytes): the Go file of
+ * any size, as rows of text.
+ */
+Datum
+ed_event_definitions_golang_chunks(PG_FUNCTION_ARGS)
+{
+	return GenerateChunks(fcinfo, &golang);
 }

@@ -9,7 +9,9 @@
 
 #include "fmgr.h"
 #include "utils/guc.h"
+#include "utils/jsonb.h"
 
+#include "codegen.h"
 #include "event_definitions.h"
 
 PG_MODULE_MAGIC;
@@ -59,6 +61,16 @@ _PG_init(void)
 							86400,
 							PGC_USERSET,
 							GUC_UNIT_S,
+							NULL, NULL, NULL);
+	DefineCustomIntVariable("event_definitions.generator_jsonb_limit",
+							"The largest jsonb answer of the code generators.",
+							"A generated file whose answer would be larger is an error that names the generator's _chunks function; jsonb itself holds at most 268435455 bytes.",
+							&ed_generator_jsonb_limit,
+							JENTRY_OFFLENMASK,
+							1024,
+							JENTRY_OFFLENMASK,
+							PGC_USERSET,
+							GUC_UNIT_BYTE,
 							NULL, NULL, NULL);
 	MarkGUCPrefixReserved("event_definitions");
 }

@@ -2,17 +2,22 @@
  *
  * fuzz_codegen.c
  *	  libFuzzer target: the three code generators (src/codegen_*.c with
- *	  src/codegen.c's identifier helpers) on a synthetic schema.
+ *	  the views and survey of src/codegen_view.c and the output helpers of
+ *	  src/codegen_out.c) on a synthetic snapshot.
  *
  * Input: lines.  A line whose first byte is even names an event (the rest
- * of the line); an odd one adds a property to the last event, its type
- * and is_required taken from the first byte.  Lines that are not valid
- * UTF-8 are skipped (the server's text never is).  The schema is then
- * sorted and merged exactly as codegen.c's LoadSchema() reads it.
+ * of the line); an odd one adds a property to the last event's last group
+ * (bit 1: to a new group of that event), with its type from bits 2-4,
+ * is_required from bit 5 and is_optional_in_types from bit 6; with bit 7
+ * the line is "name,value,value..." and the values are an enum rule (kept
+ * when they fit the type, as the write-time validation would).  Lines that
+ * are not valid UTF-8 are skipped (the server's text never is).  The
+ * snapshot is then ordered as codegen_load.c orders it: events by name,
+ * one per name; a group's properties by name, one per name.
  *
  * Oracles beyond the sanitizers: the output is valid UTF-8 without raw
- * control characters other than newline and tab; Go's top-level
- * func/type names and Python's method names are unique.
+ * control characters other than newline and tab; Go's top-level func,
+ * type and var names and Python's method names are unique.
  *
  *-------------------------------------------------------------------------
  */
@@ -21,27 +26,147 @@
 #include "codegen.h"
 #include "shim.h"
 
-static const char *const types[] = {"String", "Numeric", "Boolean", "DateTime", "Object", "Array", "Other"};
+#define MAX_EVENTS 64
+#define MAX_GROUPS 128
+#define MAX_PROPS 512
+
+/* A line's event, and the groups it made. */
+typedef struct FuzzEvent
+{
+	const char *name;
+	int			len;
+	int			groups[8];
+	int			ngroups;
+} FuzzEvent;
 
 static int
-CompareEvents(const void *a, const void *b)
+CompareFuzzEvents(const void *a, const void *b)
 {
-	return strcmp(((const CodegenEvent *) a)->name, ((const CodegenEvent *) b)->name);
+	return strcmp(((const FuzzEvent *) a)->name, ((const FuzzEvent *) b)->name);
 }
 
-/* ORDER BY p.name, p.property_type, p.is_required */
 static int
-CompareProps(const void *a, const void *b)
+ComparePropertyPlaces(const void *a, const void *b)
 {
 	const CodegenProperty *x = a;
 	const CodegenProperty *y = b;
-	int			c = strcmp(x->name, y->name);
 
-	if (c == 0)
-		c = strcmp(x->type, y->type);
-	if (c == 0)
-		c = (int) x->required - (int) y->required;
-	return c;
+	if (x->group != y->group)
+		return x->group < y->group ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+/*
+ * The values of an enum rule from "v1,v2,...", those that fit the type.
+ */
+static CodegenEnum *
+EnumOf(const char *values, uint8 type)
+{
+	CodegenEnum *e = palloc(sizeof(CodegenEnum));
+	char	   *copy = pstrdup(values);
+	char	   *v;
+	char	   *save = NULL;
+
+	e->n = 0;
+	e->values = palloc(sizeof(CodegenValue) * (strlen(values) + 1));
+	for (v = strtok_r(copy, ",", &save); v; v = strtok_r(NULL, ",", &save))
+	{
+		CodegenValue *value = &e->values[e->n];
+
+		if (type == CODEGEN_STRING)
+			value->kind = 's';
+		else if (type == CODEGEN_BOOLEAN)
+		{
+			value->kind = 'b';
+			v = (strlen(v) & 1) ? "true" : "false";
+		}
+		else if (type == CODEGEN_NUMERIC && v[strspn(v, "-0123456789.")] == '\0' &&
+				 strspn(v, "0123456789") > 0)
+			value->kind = 'n';
+		else
+			continue;
+		value->text = v;
+		value->len = strlen(v);
+		e->n++;
+	}
+	return e->n > 0 ? e : NULL;
+}
+
+/*
+ * Add a property line to the last event.
+ */
+static void
+AddProperty(CodegenSchema *schema, FuzzEvent *ev, unsigned char tag, const char *line, size_t len)
+{
+	CodegenProperty *p;
+	char	   *name = pnstrdup(line, len);
+	char	   *comma = (tag & 0x80) ? strchr(name, ',') : NULL;
+
+	if (ev->ngroups == 0 || (tag & 2))
+	{
+		if (ev->ngroups == lengthof(ev->groups) || schema->ngroups == MAX_GROUPS)
+			return;
+		ev->groups[ev->ngroups++] = schema->ngroups++;
+	}
+	if (schema->nprops == MAX_PROPS)
+		return;
+	p = &schema->props[schema->nprops++];
+	if (comma)
+		*comma = '\0';
+	p->name = name;
+	p->len = strlen(name);
+	p->group = ev->groups[ev->ngroups - 1];
+	p->type = ((tag >> 2) & 7) % CODEGEN_NTYPES;
+	p->required = (tag >> 5) & 1;
+	p->optional_in_types = (tag >> 6) & 1;
+	p->enumeration = comma ? EnumOf(comma + 1, p->type) : NULL;
+}
+
+/*
+ * Place the properties by group (one per name) and the events by name
+ * (one per name), with their group references, as codegen_load.c does.
+ */
+static void
+Order(CodegenSchema *schema, FuzzEvent *events, int nevents)
+{
+	int			i,
+				out = 0;
+
+	qsort(schema->props, schema->nprops, sizeof(CodegenProperty), ComparePropertyPlaces);
+	for (i = 0; i < schema->nprops; i++)
+		if (out == 0 || schema->props[out - 1].group != schema->props[i].group ||
+			strcmp(schema->props[out - 1].name, schema->props[i].name) != 0)
+			schema->props[out++] = schema->props[i];
+	schema->nprops = out;
+	schema->groups = palloc0(sizeof(CodegenGroup) * MAX_GROUPS);
+	for (i = 0; i < schema->nprops; i++)
+	{
+		CodegenGroup *g = &schema->groups[schema->props[i].group];
+
+		if (g->nprops++ == 0)
+			g->first = i;
+	}
+
+	qsort(events, nevents, sizeof(FuzzEvent), CompareFuzzEvents);
+	schema->events = palloc(sizeof(CodegenEvent) * Max(nevents, 1));
+	schema->refs = palloc(sizeof(int) * MAX_EVENTS * 8);
+	schema->nevents = 0;
+	for (i = 0; i < nevents; i++)
+	{
+		CodegenEvent *e;
+		int			k;
+
+		if (i > 0 && strcmp(events[i - 1].name, events[i].name) == 0)
+			continue;
+		e = &schema->events[schema->nevents++];
+		e->name = events[i].name;
+		e->len = events[i].len;
+		e->first = i * 8;
+		e->ngroups = 0;
+		for (k = 0; k < events[i].ngroups; k++)
+			if (schema->groups[events[i].groups[k]].nprops > 0)
+				schema->refs[e->first + e->ngroups++] = events[i].groups[k];
+	}
 }
 
 static void
@@ -49,15 +174,12 @@ BuildSchema(const char *data, size_t size, CodegenSchema *schema)
 {
 	const char *p = data;
 	const char *end = data + size;
-	int			cap = 64;
-	int			e,
-				out;
+	FuzzEvent  *events = palloc0(sizeof(FuzzEvent) * MAX_EVENTS);
+	int			nevents = 0;
 
-	schema->events = palloc0(sizeof(CodegenEvent) * cap);
-	schema->nevents = 0;
+	memset(schema, 0, sizeof(CodegenSchema));
+	schema->props = palloc(sizeof(CodegenProperty) * MAX_PROPS);
 	schema->generated_at = "2024-01-02T03:04:05.123456";
-	schema->has_datetime = false;
-
 	while (p < end)
 	{
 		const char *nl = memchr(p, '\n', end - p);
@@ -69,67 +191,25 @@ BuildSchema(const char *data, size_t size, CodegenSchema *schema)
 		p = nl ? nl + 1 : end;
 		if (line_end == name - 1 || !fuzz_valid_utf8(name, len))
 			continue;
-		if ((tag & 1) == 0 || schema->nevents == 0)
+		if ((tag & 1) == 0 || nevents == 0)
 		{
-			CodegenEvent *ev;
-
-			if (schema->nevents == cap)
+			if (nevents == MAX_EVENTS)
 				break;
-			ev = &schema->events[schema->nevents++];
-			ev->name = pnstrdup(name, len);
-			ev->props = palloc(sizeof(CodegenProperty) * 64);
-			ev->nprops = 0;
+			events[nevents].name = pnstrdup(name, len);
+			events[nevents++].len = len;
 			if ((tag & 1) == 0)
 				continue;
 		}
-		{
-			CodegenEvent *ev = &schema->events[schema->nevents - 1];
-			CodegenProperty *prop;
-
-			if (ev->nprops == 64)
-				continue;
-			prop = &ev->props[ev->nprops++];
-			prop->name = pnstrdup(name, len);
-			prop->type = (char *) types[(tag >> 1) % lengthof(types)];
-			prop->required = (tag >> 4) & 1;
-		}
+		AddProperty(schema, &events[nevents - 1], tag, name, len);
 	}
-
-	/* one event per name, events by name; properties sorted, then merged */
-	qsort(schema->events, schema->nevents, sizeof(CodegenEvent), CompareEvents);
-	for (e = 0, out = 0; e < schema->nevents; e++)
-	{
-		if (out > 0 && strcmp(schema->events[out - 1].name, schema->events[e].name) == 0)
-			continue;
-		schema->events[out++] = schema->events[e];
-	}
-	schema->nevents = out;
-	for (e = 0; e < schema->nevents; e++)
-	{
-		CodegenEvent *ev = &schema->events[e];
-		int			i;
-
-		qsort(ev->props, ev->nprops, sizeof(CodegenProperty), CompareProps);
-		ev->fields = palloc(sizeof(CodegenProperty) * Max(ev->nprops, 1));
-		ev->nfields = 0;
-		for (i = 0; i < ev->nprops; i++)
-		{
-			if (ev->nfields > 0 && strcmp(ev->fields[ev->nfields - 1].name, ev->props[i].name) == 0)
-				ev->fields[ev->nfields - 1].required |= ev->props[i].required;
-			else
-			{
-				ev->fields[ev->nfields++] = ev->props[i];
-				if (strcmp(ev->props[i].type, "DateTime") == 0)
-					schema->has_datetime = true;
-			}
-		}
-	}
+	Order(schema, events, nevents);
+	codegen_survey(schema, NULL, NULL);
 }
 
 static void
-CheckText(const char *lang, StringInfo out)
+CheckText(const char *lang, CgOut *out)
 {
-	int			i;
+	size_t		i;
 
 	if (!fuzz_valid_utf8(out->data, out->len))
 		fuzz_fail("%s output is not valid UTF-8", lang);
@@ -138,19 +218,18 @@ CheckText(const char *lang, StringInfo out)
 		unsigned char c = (unsigned char) out->data[i];
 
 		if (c < 0x20 && c != '\n' && c != '\t')
-			fuzz_fail("%s output has a raw control character 0x%02x at %d", lang, c, i);
-		if (c == 0x7f && strcmp(lang, "go") == 0)
-			;					/* DEL is legal in Go source */
+			fuzz_fail("%s output has a raw control character 0x%02x at %zu", lang, c, i);
 	}
 }
 
 /* identifiers that start lines beginning with prefix must be unique */
 static void
-CheckUnique(const char *lang, StringInfo out, const char *prefix)
+CheckUnique(const char *lang, CgOut *out, const char *prefix)
 {
 	NameSet		seen = {0};
 	size_t		plen = strlen(prefix);
-	char	   *line = out->data;
+	char	   *text = pnstrdup(out->data, out->len);
+	char	   *line = text;
 
 	while (line && *line)
 	{
@@ -172,12 +251,27 @@ CheckUnique(const char *lang, StringInfo out, const char *prefix)
 	}
 }
 
+/*
+ * Run one generator into a buffer of its estimated size (it grows when the
+ * estimate falls short) and check the text.
+ */
+static CgOut
+Run(const char *lang, void (*generate) (CodegenSchema *, CgOut *), size_t (*estimate) (CodegenSchema *),
+	CodegenSchema *schema)
+{
+	size_t		size = estimate(schema);
+	CgOut		out = {palloc(size), 0, size};
+
+	generate(schema, &out);
+	CheckText(lang, &out);
+	return out;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	CodegenSchema schema;
-	StringInfoData ts,
-				py,
+	CgOut		py,
 				go;
 	int			e;
 
@@ -192,20 +286,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fuzz_fail("codegen_literal without quotes: %s", lit);
 	}
 
-	initStringInfo(&ts);
-	codegen_typescript(&schema, &ts);
-	CheckText("typescript", &ts);
-
-	initStringInfo(&py);
-	codegen_python(&schema, &py);
-	CheckText("python", &py);
+	Run("typescript", codegen_typescript, codegen_typescript_size, &schema);
+	py = Run("python", codegen_python, codegen_python_size, &schema);
 	CheckUnique("python", &py, "    def ");
-
-	initStringInfo(&go);
-	codegen_golang(&schema, &go);
-	CheckText("go", &go);
+	go = Run("go", codegen_golang, codegen_golang_size, &schema);
 	CheckUnique("go", &go, "func ");
 	CheckUnique("go", &go, "type ");
+	CheckUnique("go", &go, "var ");
 
 	if (fuzz_error_count != 0)
 		fuzz_fail("a code generator raised an ERROR");

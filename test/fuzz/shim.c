@@ -101,6 +101,8 @@ palloc_extended(Size size, int flags)
 void *
 MemoryContextAlloc(MemoryContext context, Size size)
 {
+	if (context == TopMemoryContext)
+		return MemoryContextAllocHuge(context, size);
 	return ArenaAlloc(size, false);
 }
 
@@ -108,6 +110,47 @@ void *
 MemoryContextAllocZero(MemoryContext context, Size size)
 {
 	return ArenaAlloc(size, true);
+}
+
+/*
+ * Memory contexts: one arena for all of them (freed at the end of an
+ * input), except TopMemoryContext, whose memory is malloc'd for good (what
+ * a backend keeps, the code generators' cut templates, say).
+ */
+static MemoryContextData top_context;
+static MemoryContextData other_context;
+MemoryContext TopMemoryContext = &top_context;
+
+void *
+MemoryContextAllocHuge(MemoryContext context, Size size)
+{
+	Chunk	   *c;
+
+	if (context != TopMemoryContext)
+		return ArenaAlloc(size, false);
+	c = malloc(sizeof(Chunk) + size);
+	if (c == NULL)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	c->size = size;
+	c->magic = 0;
+	return c + 1;
+}
+
+MemoryContext
+AllocSetContextCreateInternal(MemoryContext parent, const char *name, Size minContextSize,
+							  Size initBlockSize, Size maxBlockSize)
+{
+	return &other_context;
+}
+
+void
+MemoryContextReset(MemoryContext context)
+{
+}
+
+void
+MemoryContextDelete(MemoryContext context)
+{
 }
 
 void
@@ -130,6 +173,12 @@ repalloc(void *pointer, Size size)
 	memcpy(result, pointer, Min(size, c->size));
 	pfree(pointer);
 	return result;
+}
+
+void *
+repalloc_huge(void *pointer, Size size)
+{
+	return repalloc(pointer, size);
 }
 
 char *

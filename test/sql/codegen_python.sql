@@ -12,7 +12,7 @@
 \i :abs_srcdir/sql/include/codegen_fixture.psql
 
 -- the result object: four keys; the hash is the one of codegen_python and
--- codegen_golang (same fixture)
+-- codegen_golang (same fixture and version), and TypeScript's of its version
 SELECT r - 'content' AS result, (SELECT array_agg(k ORDER BY k) FROM jsonb_object_keys(r) AS k) AS keys
 FROM event_definitions.event_definitions_python(6201) AS r;
 SELECT (r ->> 'content') ~ 'Generated at: \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{6})?\n' AS has_timestamp,

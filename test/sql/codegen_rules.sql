@@ -1,7 +1,8 @@
 --
 -- The code generators' shared rules (PostHog cases 61-65 and section 3.10):
 -- which events are selected, event_count, schema_hash (PostHog's reference
--- values, the same for the three languages), the Generated-at timestamp,
+-- values: the same for Python and Go, TypeScript's of its version 1.1.0;
+-- codegen_hash has more), the Generated-at timestamp,
 -- Go and Python identifiers with PostHog's examples, and our own rules
 -- beyond PostHog (no duplicate Go names, escaping, reserved names).
 --
@@ -66,9 +67,10 @@ SELECT lang, CASE lang
 	ELSE r ->> 'content' ~ '\ninterface EventSchemas \{\n\}\n' END AS complete
 FROM pg_temp.gen(6402) ORDER BY lang;
 
--- schema_hash: PostHog's reference values, the same in every language and
--- call (case 64); not changed by the group layout, hidden, verified,
--- descriptions or unselected events; changed by a property's requiredness
+-- schema_hash: PostHog's reference values, the same in every call (case
+-- 64), one for Python and Go (1.0.0), one for TypeScript (1.1.0); not
+-- changed by the group layout, hidden, verified, descriptions or unselected
+-- events; changed by a property's requiredness
 SELECT pg_temp.ev(6403, 21, 'untyped_event');
 SELECT pg_temp.ev(6404, 22, 'user_signed_up', hidden => true), pg_temp.ev(6404, 23, 'file_downloaded'),
 	pg_temp.ev(6404, 24, '$autocapture');
@@ -79,14 +81,14 @@ SELECT pg_temp.grp(6404, 31, 'file_downloaded', '[["file_size", "Numeric", true]
 UPDATE event_definitions_private.property_group_properties SET description = 'described' WHERE project_id = 6404;
 SELECT p AS project, lang, r ->> 'schema_hash' AS schema_hash, (r ->> 'event_count')::int AS event_count
 FROM generate_series(6402, 6404) AS p, pg_temp.gen(p) ORDER BY p, lang;
-SELECT count(DISTINCT r ->> 'schema_hash') AS hashes_of_six_calls
+SELECT count(DISTINCT r ->> 'schema_hash') AS hashes_of_six_calls_two_versions
 FROM (SELECT * FROM pg_temp.gen(6404) UNION ALL SELECT * FROM pg_temp.gen(6404)) AS calls;
 UPDATE event_definitions_private.property_group_properties SET is_required = true
 WHERE project_id = 6404 AND name = 'file_extension';
-SELECT DISTINCT r ->> 'schema_hash' AS file_extension_required FROM pg_temp.gen(6404);
+SELECT lang, r ->> 'schema_hash' AS file_extension_required FROM pg_temp.gen(6404) ORDER BY lang;
 UPDATE event_definitions_private.property_group_properties SET is_required = false
 WHERE project_id = 6404 AND name = 'file_extension';
-SELECT DISTINCT r ->> 'schema_hash' AS back_to_optional FROM pg_temp.gen(6404);
+SELECT lang, r ->> 'schema_hash' AS back_to_optional FROM pg_temp.gen(6404) ORDER BY lang;
 
 -- Generated at: the transaction start in the session's time zone, as
 -- Python's datetime.now().isoformat() (fraction only when non-zero)

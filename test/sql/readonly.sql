@@ -63,6 +63,10 @@ INSERT INTO public.readonly_calls VALUES
 	(12, 'read', $$SELECT r ->> 'count' FROM event_definitions.list_property_groups(7201) r$$),
 	-- a read that fails still fails the same way (not with 25006)
 	(13, 'read', $$SELECT event_definitions.retrieve_event_definition(7201, '72010000-0000-4000-8000-00000000ffff')::text$$),
+	-- the generators' files of any size, in chunks
+	(14, 'read', $$SELECT count(*) || ' ' || bool_or(content LIKE '%signup%') FROM event_definitions.event_definitions_typescript_chunks(7201, 100)$$),
+	(15, 'read', $$SELECT count(*) || ' ' || bool_or(content LIKE '%signup%') FROM event_definitions.event_definitions_python_chunks(7201)$$),
+	(16, 'read', $$SELECT count(*) || ' ' || bool_or(content LIKE '%Signup%') FROM event_definitions.event_definitions_golang_chunks(7201)$$),
 	(20, 'write', $$SELECT event_definitions.create_event_definition(7201, '{"name": "new_one"}')::text$$),
 	(21, 'write', $$SELECT event_definitions.update_event_definition(7201, '72010000-0000-4000-8000-000000000002', '{"description": "x"}')::text$$),
 	(22, 'write', $$SELECT event_definitions.delete_event_definition(7201, '72010000-0000-4000-8000-000000000002')::text$$),

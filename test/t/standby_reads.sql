@@ -16,6 +16,9 @@ SELECT 'standby_usage_total|' || (event_definitions.event_definition_metrics(760
 SELECT event_definitions.event_definitions_typescript(7601);
 SELECT event_definitions.event_definitions_python(7601);
 SELECT event_definitions.event_definitions_golang(7601);
+SELECT chunk, content, event_count, schema_hash FROM event_definitions.event_definitions_typescript_chunks(7601, 1000) ORDER BY chunk;
+SELECT chunk, content, event_count, schema_hash FROM event_definitions.event_definitions_python_chunks(7601) ORDER BY chunk;
+SELECT chunk, content, event_count, schema_hash FROM event_definitions.event_definitions_golang_chunks(7601) ORDER BY chunk;
 SELECT event_definitions.retrieve_property_group(7601, :'group_id');
 SELECT event_definitions.list_property_groups(7601);
 SELECT event_definitions.project_settings(7601);

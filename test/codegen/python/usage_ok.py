@@ -28,6 +28,7 @@ client.capture_event_2()  # "Event"
 client.capture_event_3()  # 日本語
 client.capture_exception_2()  # the event "exception"
 client.capture_exception(ValueError("the SDK's own method is still there"))
+client.capture_plan_selected(plan="pro", seats=5, source="ads", ratio=0.5, annual=True)
 client.capture("any_event_at_all", {"free": "form"})
 client.capture_keywords(
     Any_2="Any", Dict_2="Dict", List="List", None_="None", Optional="Optional",
@@ -61,6 +62,7 @@ expected: List[Tuple[str, Optional[Dict[str, Any]], Dict[str, Any]]] = [
     ("Event", None, {}),
     ("\u65e5\u672c\u8a9e", None, {}),
     ("exception", None, {}),
+    ("plan_selected", {"plan": "pro", "seats": 5, "source": "ads", "annual": True, "ratio": 0.5}, {}),
     ("any_event_at_all", {"free": "form"}, {}),
 ]
 keywords = ["Any", "Dict", "List", "None", "Optional", "OptionalCaptureArgs", "True", "Unpack",

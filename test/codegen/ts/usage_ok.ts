@@ -34,6 +34,11 @@ posthog.capture('keywords', {
     map: '', nil: '', option: '', options: '', p: '', posthog: '', properties: '', props: '', range: '',
     self: '', str: '', string: '', time: '', true: '', type: '', v: '', o_self: '',
 })
+// value rules: the allowed literals; source is required but optional in types
+posthog.capture('plan_selected', { plan: 'pro', seats: 5 })
+posthog.capture('plan_selected', { plan: 'enterprise', seats: 10, ratio: 0.5, annual: true, source: 'ads' })
+const chosen: EventSchemas['plan_selected']['plan'] = 'free'
+posthog.capture('plan_selected', { plan: chosen, seats: 1, ratio: 1 })
 posthog.captureRaw('anything_at_all', { free: 'form' })
 posthog.captureRaw('test_event')
 

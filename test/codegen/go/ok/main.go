@@ -1,5 +1,5 @@
 // Correct uses of the generated package typed (fixture.sql project 1; the
-// empty and merged packages of projects 2 and 3 only need to compile): go vet
+// empty, merged and unusual packages of projects 2-4 only need to compile): go vet
 // accepts them, and running checks the events and properties they build.
 package main
 
@@ -14,6 +14,7 @@ import (
 	_ "example.com/check/empty/typed"
 	merged "example.com/check/merged/typed"
 	"example.com/check/typed"
+	_ "example.com/check/unusual/typed"
 )
 
 func check(got posthog.Capture, event string, props posthog.Properties) {
@@ -82,6 +83,16 @@ func main() {
 		args[28], args[29], args[30], args[31], args[32], args[33], args[34], args[35], args[36], args[37],
 		args[38], args[39], args[40], typed.KeywordsWithOClass("oc"), typed.KeywordsWithOSelf("os")),
 		"keywords", want)
+
+	check(typed.PlanSelectedCapture("u1", typed.PlanSelectedPlanPro, typed.PlanSelectedSeats5, "ads",
+		typed.PlanSelectedWithRatio(typed.PlanSelectedRatio0_5), typed.PlanSelectedWithAnnual(typed.PlanSelectedAnnualTrue)),
+		"plan_selected", posthog.Properties{"plan": "pro", "seats": 5.0, "source": "ads", "ratio": 0.5, "annual": true})
+	check(typed.PlanSelectedCaptureFromBase(posthog.Capture{DistinctId: "u4"}, typed.PlanSelectedPlanFree,
+		typed.PlanSelectedSeats10, "web"),
+		"plan_selected", posthog.Properties{"plan": "free", "seats": 10.0, "source": "web"})
+	var none typed.PlanSelectedPlan
+	check(typed.PlanSelectedCapture("u1", none, typed.PlanSelectedSeats1, "x"),
+		"plan_selected", posthog.Properties{"plan": nil, "seats": 1.0, "source": "x"})
 
 	check(merged.MergedCapture("u1", true), "merged", posthog.Properties{"when": true})
 	fmt.Println("go usage ok")

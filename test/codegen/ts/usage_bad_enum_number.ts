@@ -1,0 +1,4 @@
+// A number that the property's enum rule does not allow: tsc must reject this.
+import posthog from './typed'
+
+posthog.capture('plan_selected', { plan: 'pro', seats: 3 })
