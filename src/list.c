@@ -549,12 +549,20 @@ AddFilters(ListQuery *q, ListRequest *r)
 							 AddParam(q, TEXTARRAYOID, ed_text_array(items, n)));
 	}
 
+	/*
+	 * stale: not seen for the project's stale_after_days (30 without a
+	 * settings row), read by the query itself (once, as the caller), so
+	 * that a change of the setting applies at once
+	 */
 	if (r->exclude_stale)
 	{
 		q->narrowed = true;
 		appendStringInfoString(&q->where,
 							   " AND (d.last_seen_at IS NULL OR d.last_seen_at OPERATOR(pg_catalog.>)"
-							   " (pg_catalog.now() OPERATOR(pg_catalog.-) '30 days'::pg_catalog.interval))");
+							   " (pg_catalog.now() OPERATOR(pg_catalog.-)"
+							   " (COALESCE((SELECT s.stale_after_days FROM event_definitions_private.project_settings s"
+							   "  WHERE s.project_id OPERATOR(pg_catalog.=) $1::pg_catalog.int8), 30)"
+							   "  OPERATOR(pg_catalog.*) '1 day'::pg_catalog.interval)))");
 	}
 }
 
