@@ -570,3 +570,53 @@ REVOKE ALL ON FUNCTION event_definitions.bulk_delete_event_definitions(bigint, j
 	event_definitions_private.notify_changes(), event_definitions_private.drop_usage()
 FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION event_definitions.bulk_delete_event_definitions(bigint, json) TO event_definitions_writer;
+
+-- How many definitions each project has, kept by a trigger as they are
+-- written (src/counts.c): the count of an unfiltered list page is one
+-- small read instead of a scan of up to 10,000 rows.  One row per
+-- (project, backend that wrote), so concurrent writers never wait on one
+-- row; the sum is exact in every snapshot, since each delta is written in
+-- the transaction that inserts or deletes the definitions.  It is derived
+-- data: not dumped, made again from the definitions a restore loads.
+CREATE TABLE event_definitions_private.definition_counts (
+	project_id	bigint NOT NULL REFERENCES event_definitions_private.projects ON DELETE CASCADE,
+	shard		integer NOT NULL,
+	n			bigint NOT NULL,
+	PRIMARY KEY (project_id, shard)
+);
+COMMENT ON TABLE event_definitions_private.definition_counts IS
+	'Number of event definitions per project, as deltas per writing backend (shard); the sum over a project''s rows is its count';
+ALTER TABLE event_definitions_private.definition_counts ENABLE ROW LEVEL SECURITY;
+ALTER TABLE event_definitions_private.definition_counts FORCE ROW LEVEL SECURITY;
+CREATE POLICY project_access ON event_definitions_private.definition_counts
+	USING ((project_id OPERATOR(pg_catalog.=) ANY ((SELECT event_definitions_private.policy_projects())::bigint[])) IS NOT FALSE);
+GRANT SELECT ON event_definitions_private.definition_counts TO event_definitions_reader;
+INSERT INTO event_definitions_private.definition_counts (project_id, shard, n)
+SELECT d.project_id, 0, pg_catalog.count(*) FROM event_definitions_private.event_definitions d GROUP BY d.project_id;
+
+CREATE FUNCTION event_definitions_private.count_definitions() RETURNS trigger
+AS 'MODULE_PATHNAME', 'ed_count_definitions'
+LANGUAGE C
+SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION event_definitions_private.count_definitions() IS
+	'Keeps definition_counts: adds the inserted and deleted definitions of a statement, and definitions moved between projects';
+CREATE TRIGGER count_inserted
+	AFTER INSERT ON event_definitions_private.event_definitions
+	REFERENCING NEW TABLE AS inserted
+	FOR EACH STATEMENT EXECUTE FUNCTION event_definitions_private.count_definitions();
+CREATE TRIGGER count_deleted
+	AFTER DELETE ON event_definitions_private.event_definitions
+	REFERENCING OLD TABLE AS deleted
+	FOR EACH STATEMENT EXECUTE FUNCTION event_definitions_private.count_definitions();
+CREATE TRIGGER count_moved
+	AFTER UPDATE OF project_id ON event_definitions_private.event_definitions
+	FOR EACH ROW WHEN (OLD.project_id IS DISTINCT FROM NEW.project_id)
+	EXECUTE FUNCTION event_definitions_private.count_definitions();
+CREATE TRIGGER count_truncated
+	AFTER TRUNCATE ON event_definitions_private.event_definitions
+	FOR EACH STATEMENT EXECUTE FUNCTION event_definitions_private.count_definitions();
+ALTER TABLE event_definitions_private.event_definitions ENABLE ALWAYS TRIGGER count_inserted;
+ALTER TABLE event_definitions_private.event_definitions ENABLE ALWAYS TRIGGER count_deleted;
+ALTER TABLE event_definitions_private.event_definitions ENABLE ALWAYS TRIGGER count_moved;
+ALTER TABLE event_definitions_private.event_definitions ENABLE ALWAYS TRIGGER count_truncated;
+REVOKE ALL ON FUNCTION event_definitions_private.count_definitions() FROM PUBLIC;

@@ -90,13 +90,15 @@ typedef struct BulkRowEntry
 
 /*
  * The statements lock the batch's rows in id order, as the extension's
- * owner; "locked" is that first step of each.
+ * owner; "locked" is that first step of each.  An update changes no key
+ * (FOR NO KEY UPDATE: a schema may still be attached meanwhile), a delete
+ * takes the row (FOR UPDATE).
  */
-#define BULK_LOCKED(columns) \
+#define BULK_LOCKED(columns, strength) \
 	"WITH locked AS MATERIALIZED (" \
 	" SELECT " columns " FROM event_definitions_private.event_definitions d" \
 	" WHERE d.project_id OPERATOR(pg_catalog.=) $1 AND d.id OPERATOR(pg_catalog.=) ANY ($2)" \
-	" ORDER BY d.id FOR UPDATE)"
+	" ORDER BY d.id FOR " strength ")"
 
 /*
  * parse: the "ids" of a bulk body, 1 to 500 UUIDs in any form the uuid
@@ -387,7 +389,7 @@ TagsPushRow(JsonbParseState **state, BulkRow *row, BulkBatch *batch)
  * "after"}]}.
  */
 static EdPlan tags_plan = {
-	BULK_LOCKED("d.id, d.name, d.tags") ","
+	BULK_LOCKED("d.id, d.name, d.tags", "NO KEY UPDATE") ","
 	" computed AS MATERIALIZED ("
 	" SELECT l.id, l.name, l.tags AS before,"
 	"  CASE $4::pg_catalog.text"
@@ -473,7 +475,7 @@ VerifiedPushRow(JsonbParseState **state, BulkRow *row, BulkBatch *batch)
  * "changes": [hidden (when verifying unhides it), verified]}.
  */
 static EdPlan verified_plan = {
-	BULK_LOCKED("d.id, d.name, d.verified, d.hidden") ","
+	BULK_LOCKED("d.id, d.name, d.verified, d.hidden", "NO KEY UPDATE") ","
 	" upd AS ("
 	" UPDATE event_definitions_private.event_definitions d SET"
 	"  verified = $4,"
@@ -552,7 +554,7 @@ DeletePushRow(JsonbParseState **state, BulkRow *row, BulkBatch *batch)
  * delete_event_definition logs it.
  */
 static EdPlan delete_plan = {
-	BULK_LOCKED("d.id") ","
+	BULK_LOCKED("d.id", "UPDATE") ","
 	" del AS ("
 	" DELETE FROM event_definitions_private.event_definitions d USING locked l"
 	" WHERE d.project_id OPERATOR(pg_catalog.=) $1 AND d.id OPERATOR(pg_catalog.=) l.id"

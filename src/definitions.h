@@ -2,7 +2,8 @@
  *
  * definitions.h
  *	  The entry points' shared helpers: rendering and not-found of a
- *	  definition (definitions.c) and the arguments (args.c).
+ *	  definition (definitions.c), a project's number of definitions
+ *	  (counts.c) and the arguments (args.c).
  *
  *-------------------------------------------------------------------------
  */
@@ -16,6 +17,9 @@
 /* definitions.c */
 extern Datum ed_render_definition(int64 project_id, Datum id, bool read_only, bool *found);
 extern void ed_definition_not_found(void) pg_attribute_noreturn();
+
+/* counts.c */
+extern int64 ed_definition_count(int64 project_id, bool *known);
 
 /* args.c */
 extern void ed_check_arg_size(Size size, const char *what);
