@@ -537,26 +537,32 @@ CREATE TRIGGER activity_log_notify
 	REFERENCING NEW TABLE AS inserted
 	FOR EACH STATEMENT EXECUTE FUNCTION event_definitions_private.notify_changes();
 
--- The usage counts of a deleted definition go with it, as its schemas (by
--- the foreign key) and its violations (drop_violations) do.
-CREATE FUNCTION event_definitions_private.drop_usage() RETURNS trigger
+-- What a deleted definition leaves behind goes with it: its schemas go by
+-- the foreign key; its violations and usage counts (kept by name) by one
+-- statement trigger, which replaces drop_violations.
+DROP TRIGGER drop_violations ON event_definitions_private.event_definitions;
+DROP FUNCTION event_definitions_private.drop_violations();
+CREATE FUNCTION event_definitions_private.drop_dependents() RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
+	DELETE FROM event_definitions_private.ingestion_violations v
+	USING deleted d
+	WHERE v.project_id OPERATOR(pg_catalog.=) d.project_id AND v.event OPERATOR(pg_catalog.=) d.name;
 	DELETE FROM event_definitions_private.event_usage u
 	USING deleted d
 	WHERE u.project_id OPERATOR(pg_catalog.=) d.project_id AND u.event_name OPERATOR(pg_catalog.=) d.name;
 	RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION event_definitions_private.drop_usage() IS
-	'Deletes the usage counts of deleted event definitions';
-CREATE TRIGGER drop_usage
+COMMENT ON FUNCTION event_definitions_private.drop_dependents() IS
+	'Deletes the ingestion violations and usage counts of deleted event definitions';
+CREATE TRIGGER drop_dependents
 	AFTER DELETE ON event_definitions_private.event_definitions
 	REFERENCING OLD TABLE AS deleted
-	FOR EACH STATEMENT EXECUTE FUNCTION event_definitions_private.drop_usage();
-ALTER TABLE event_definitions_private.event_definitions ENABLE ALWAYS TRIGGER drop_usage;
+	FOR EACH STATEMENT EXECUTE FUNCTION event_definitions_private.drop_dependents();
+ALTER TABLE event_definitions_private.event_definitions ENABLE ALWAYS TRIGGER drop_dependents;
 
 CREATE FUNCTION event_definitions.bulk_delete_event_definitions(project_id bigint, body json)
 RETURNS jsonb
@@ -567,7 +573,7 @@ COMMENT ON FUNCTION event_definitions.bulk_delete_event_definitions(bigint, json
 	'Bulk delete of at most 500 event definitions {"ids": [...]} -> {"deleted": [ids], "skipped": [{"id", "reason"}]}, each logged like delete_event_definition';
 
 REVOKE ALL ON FUNCTION event_definitions.bulk_delete_event_definitions(bigint, json),
-	event_definitions_private.notify_changes(), event_definitions_private.drop_usage()
+	event_definitions_private.notify_changes(), event_definitions_private.drop_dependents()
 FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION event_definitions.bulk_delete_event_definitions(bigint, json) TO event_definitions_writer;
 
