@@ -124,6 +124,8 @@ RenderContext(void)
 	if (list_render_cxt == NULL)
 		list_render_cxt = AllocSetContextCreate(TopMemoryContext, "event_definitions list page",
 												LIST_RENDER_KEPT, LIST_RENDER_KEPT, ALLOCSET_DEFAULT_MAXSIZE);
+	else
+		MemoryContextReset(list_render_cxt);	/* what a failed call left */
 	return list_render_cxt;
 }
 

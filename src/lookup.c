@@ -56,6 +56,47 @@ OnlyProjectPolicy(Relation rel)
 	return nroles == 1 && DatumGetObjectId(roles[0]) == ACL_ID_PUBLIC;
 }
 
+/* the definitions table and its unique index on (project_id, name), as last found */
+static Oid	by_name_nsp = InvalidOid;
+static Oid	by_name_relid = InvalidOid;
+static Oid	by_name_indexid = InvalidOid;
+
+/*
+ * Open (AccessShareLock) the definitions table and its unique index on
+ * (project_id, name): by the OIDs found before when they still name them
+ * (the extension may have been dropped and created again since), else
+ * found by name.  False when they do not exist.
+ */
+static bool
+OpenByName(Relation *rel, Relation *index)
+{
+	int			attempt;
+
+	for (attempt = 0; attempt < 2; attempt++)
+	{
+		if (attempt == 1 || !OidIsValid(by_name_relid))
+		{
+			by_name_nsp = get_namespace_oid("event_definitions_private", true);
+			by_name_relid = get_relname_relid("event_definitions", by_name_nsp);
+			by_name_indexid = get_relname_relid("event_definitions_project_id_name_key", by_name_nsp);
+			if (!OidIsValid(by_name_relid) || !OidIsValid(by_name_indexid))
+				return false;
+		}
+		*rel = try_relation_open(by_name_relid, AccessShareLock);
+		*index = *rel ? try_relation_open(by_name_indexid, AccessShareLock) : NULL;
+		if (*index != NULL && (*index)->rd_index != NULL &&
+			(*index)->rd_index->indrelid == by_name_relid &&
+			RelationGetNamespace(*rel) == by_name_nsp &&
+			strcmp(RelationGetRelationName(*rel), "event_definitions") == 0)
+			return true;
+		if (*index != NULL)
+			relation_close(*index, NoLock);
+		if (*rel != NULL)
+			relation_close(*rel, NoLock);
+	}
+	return false;
+}
+
 /*
  * The definition of a name, as the caller sees it, read straight from the
  * unique index on (project_id, name) under the calling query's snapshot,
@@ -69,9 +110,6 @@ OnlyProjectPolicy(Relation rel)
 static Datum
 ByNameDirect(int64 project_id, text *name, bool *found, bool *done)
 {
-	Oid			nsp = get_namespace_oid("event_definitions_private", false);
-	Oid			relid = get_relname_relid("event_definitions", nsp);
-	Oid			indexid = get_relname_relid("event_definitions_project_id_name_key", nsp);
 	Relation	rel;
 	Relation	index;
 	IndexScanDesc scan;
@@ -83,25 +121,24 @@ ByNameDirect(int64 project_id, text *name, bool *found, bool *done)
 
 	*done = false;
 	*found = false;
-	if (!OidIsValid(relid) || !OidIsValid(indexid) ||
-		pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
+	if (!OpenByName(&rel, &index))
 		return (Datum) 0;
-	rel = table_open(relid, AccessShareLock);
-	/* row_security off under a policy: the error the query would raise */
-	rls = check_enable_rls(relid, InvalidOid, false);
-	if (rls == RLS_ENABLED && !OnlyProjectPolicy(rel))
+	if (pg_class_aclcheck(RelationGetRelid(rel), GetUserId(), ACL_SELECT) != ACLCHECK_OK)
 	{
+		index_close(index, NoLock);
 		table_close(rel, NoLock);
 		return (Datum) 0;
 	}
-	*done = true;
-	if (rls == RLS_ENABLED && ed_project_access(project_id) == ED_ACCESS_NONE)
+	/* row_security off under a policy: the error the query would raise */
+	rls = check_enable_rls(RelationGetRelid(rel), InvalidOid, false);
+	*done = rls != RLS_ENABLED || OnlyProjectPolicy(rel);
+	if (!*done || (rls == RLS_ENABLED && ed_project_access(project_id) == ED_ACCESS_NONE))
 	{
+		index_close(index, NoLock);
 		table_close(rel, NoLock);
 		return (Datum) 0;
 	}
 
-	index = index_open(indexid, AccessShareLock);
 	ScanKeyEntryInitialize(&keys[0], 0, 1, BTEqualStrategyNumber, InvalidOid,
 						   index->rd_indcollation[0], F_INT8EQ, Int64GetDatum(project_id));
 	ScanKeyEntryInitialize(&keys[1], 0, 2, BTEqualStrategyNumber, InvalidOid,

@@ -1,4 +1,4 @@
--- Concurrent ingestion of the same 100 names: last_seen_at moves with every
+-- Contended ingestion of the same 100 names: last_seen_at moves with every
 -- later timestamp (last_seen_interval 0), so each call writes all 100 rows,
 -- which every other client writes too (in name order).
 SET event_definitions.last_seen_interval = 0;
