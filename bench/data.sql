@@ -192,6 +192,93 @@ SELECT p, md5('schema-' || p || '-' || i)::uuid, md5(p || '-' || i)::uuid,
 	   md5('group-' || p || '-' || (1 + (i - 1) % groups))::uuid
 FROM codegen_projects, generate_series(1, n) i;
 
+/*
+ * The floors of the write cases: the ids of each block of bench.bulk_bodies
+ * as a uuid[] (the raw UPDATE ... WHERE id = ANY ($1) takes them as they
+ * are).
+ */
+CREATE TABLE bench.bulk_ids (
+	block	integer PRIMARY KEY,
+	ids		uuid[] NOT NULL
+);
+INSERT INTO bench.bulk_ids
+SELECT b.block, ARRAY(SELECT (e #>> '{}')::uuid FROM json_array_elements(b.body -> 'ids') WITH ORDINALITY AS x(e, o) ORDER BY o)
+FROM bench.bulk_bodies b WHERE b.phase = 0;
+
+/*
+ * Ingestion.  The names ingested are event_1 .. event_1000 of project 1
+ * (existing definitions without schemas); bench.ingest_batches holds 20
+ * batches of 1,000 events over them, in a shuffled order.  The violation
+ * case ingests event_1 .. event_50 of project 2, which require "amount"
+ * (Numeric) through a property group, with amount sent as a string.
+ * Projects 9 (rules on every property) and 10 (the same without rules)
+ * have 100 events each, all attached to their project's one group of 10
+ * properties; bench.rules_batches holds 5 batches of 1,000 events per
+ * project whose values all pass the rules (so both check every property
+ * and find nothing).
+ */
+SELECT event_definitions.upsert_project(p, 'Bench project ' || p) FROM generate_series(9, 10) p \g /dev/null
+SELECT event_definitions.add_project_member(p, u) FROM generate_series(9, 10) p, generate_series(2, 5) u \g /dev/null
+CREATE TABLE bench.ingest_batches (
+	batch	integer PRIMARY KEY,
+	events	jsonb NOT NULL
+);
+INSERT INTO bench.ingest_batches
+SELECT b, (SELECT jsonb_agg(jsonb_build_object('event', 'event_' || (1 + (k * 7919 + b * 104729) % 1000),
+											   'properties', jsonb_build_object('k', k)) ORDER BY k)
+		   FROM generate_series(1, 1000) k)
+FROM generate_series(0, 19) b;
+
+INSERT INTO event_definitions_private.property_groups (project_id, id, name, created_at, updated_at)
+VALUES (2, md5('group-2-amount')::uuid, 'Amount', timestamptz '2025-01-01 00:00:00+00', timestamptz '2025-01-01 00:00:00+00');
+INSERT INTO event_definitions_private.property_group_properties
+	(project_id, property_group_id, name, property_type, is_required, created_at, updated_at)
+VALUES (2, md5('group-2-amount')::uuid, 'amount', 'Numeric', true, timestamptz '2025-01-01 00:00:00+00',
+		timestamptz '2025-01-01 00:00:00+00');
+INSERT INTO event_definitions_private.event_schemas (project_id, event_definition_id, property_group_id)
+SELECT 2, md5('2-' || i)::uuid, md5('group-2-amount')::uuid FROM generate_series(1, 50) i;
+
+CREATE TEMP TABLE rule_properties (k, name, type, rules, value) AS VALUES
+	(1, 'plan', 'String', '{"enum": ["free", "pro", "enterprise"]}'::jsonb, '"pro"'::jsonb),
+	(2, 'slug', 'String', '{"pattern": "^[a-z][a-z0-9_]*$"}', '"checkout_page_2"'),
+	(3, 'title', 'String', '{"minLength": 1, "maxLength": 200}', '"A title of some length"'),
+	(4, 'order_id', 'String', '{"format": "uuid"}', '"6f1c1e5e-2c3a-4b8e-9d2f-0a1b2c3d4e5f"'),
+	(5, 'amount', 'Numeric', '{"minimum": 0, "maximum": 1000000}', '129.5'),
+	(6, 'quantity', 'Numeric', '{"exclusiveMinimum": 0, "exclusiveMaximum": 1000}', '3'),
+	(7, 'tier', 'Numeric', '{"enum": [1, 2, 3]}', '2'),
+	(8, 'is_trial', 'Boolean', '{"enum": [true, false]}', 'false'),
+	(9, 'items', 'Array', '{"minItems": 1, "maxItems": 50}', '["a", "b"]'),
+	(10, 'labels', 'Array', '{"maxItems": 10}', '["x"]');
+INSERT INTO event_definitions_private.event_definitions (project_id, id, name, created_at, last_seen_at, updated_at)
+SELECT p, md5(p || '-' || i)::uuid, 'rule_event_' || i, timestamptz '2025-01-01 00:00:00+00',
+	   timestamptz '2025-06-30 12:00:00+00', timestamptz '2025-07-01 00:00:00+00'
+FROM generate_series(9, 10) p, generate_series(1, 100) i;
+INSERT INTO event_definitions_private.property_groups (project_id, id, name, created_at, updated_at)
+SELECT p, md5('group-' || p || '-rules')::uuid, 'Checked', timestamptz '2025-01-01 00:00:00+00',
+	   timestamptz '2025-01-01 00:00:00+00'
+FROM generate_series(9, 10) p;
+INSERT INTO event_definitions_private.property_group_properties
+	(project_id, property_group_id, name, property_type, is_required, rules, created_at, updated_at)
+SELECT p, md5('group-' || p || '-rules')::uuid, r.name, r.type, r.k % 2 = 1, CASE WHEN p = 9 THEN r.rules END,
+	   timestamptz '2025-01-01 00:00:00+00', timestamptz '2025-01-01 00:00:00+00'
+FROM generate_series(9, 10) p, rule_properties r;
+INSERT INTO event_definitions_private.event_schemas (project_id, event_definition_id, property_group_id)
+SELECT p, md5(p || '-' || i)::uuid, md5('group-' || p || '-rules')::uuid
+FROM generate_series(9, 10) p, generate_series(1, 100) i;
+CREATE TABLE bench.rules_batches (
+	project	integer,
+	batch	integer,
+	events	jsonb NOT NULL,
+	PRIMARY KEY (project, batch)
+);
+INSERT INTO bench.rules_batches
+SELECT p, b, (SELECT jsonb_agg(jsonb_build_object('event', 'rule_event_' || (1 + (k * 31 + b) % 100),
+												   'properties', (SELECT jsonb_object_agg(r.name, r.value) FROM rule_properties r))
+							   ORDER BY k)
+			  FROM generate_series(1, 1000) k)
+FROM generate_series(9, 10) p, generate_series(0, 4) b;
+GRANT SELECT ON ALL TABLES IN SCHEMA bench TO bench_writer;
+
 -- The writer login runs the baselines (bench/baselines.sql, loaded next):
 -- it has the schema (above) and EXECUTE on every function created in it.
 ALTER DEFAULT PRIVILEGES IN SCHEMA bench GRANT EXECUTE ON FUNCTIONS TO bench_writer;

@@ -64,3 +64,21 @@ BEGIN
 	END IF;
 END
 $$;
+
+-- the floors read the same rows the functions answer: the view's page is
+-- the list's page of project 1 (listed by name), row for row
+\connect - postgres
+DO $$
+BEGIN
+	IF (SELECT jsonb_agg(to_jsonb(v) - 'project_id' ORDER BY v.name)
+		FROM (SELECT * FROM event_definitions.event_definitions v WHERE v.project_id = 1 ORDER BY v.name LIMIT 100) v)
+	   IS DISTINCT FROM event_definitions.list_event_definitions(1, ordering => 'name') -> 'results' THEN
+		RAISE EXCEPTION 'the raw page of bench/cases/list_page_raw.sql is not the list''s page of project 1';
+	END IF;
+	IF (SELECT to_jsonb(v) - 'project_id' FROM event_definitions.event_definitions v
+		WHERE v.project_id = 1 AND v.name = 'event_77')
+	   IS DISTINCT FROM event_definitions.event_definition_by_name(1, 'event_77') THEN
+		RAISE EXCEPTION 'by_name does not answer the row of bench/cases/by_name_raw.sql';
+	END IF;
+END
+$$;

@@ -301,27 +301,6 @@ GRANT EXECUTE ON FUNCTION
 	event_definitions.remove_event_schema(bigint, event_definitions_private.any_id, event_definitions_private.any_id)
 TO event_definitions_writer;
 
-/*
- * The change feed names no names and carries no values: LISTEN needs no
- * privilege, so every login hears it.  Listeners read the row through the
- * API, under row-level security.
- */
-CREATE OR REPLACE FUNCTION event_definitions_private.notify_change() RETURNS trigger
-LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-	PERFORM pg_catalog.pg_notify('event_definitions', pg_catalog.json_build_object(
-		'project_id', NEW.project_id,
-		'scope', NEW.scope,
-		'id', NEW.item_id,
-		'action', NEW.activity,
-		'fields', (SELECT COALESCE(pg_catalog.json_agg(c OPERATOR(pg_catalog.->>) 'field'), '[]'::json)
-				   FROM pg_catalog.jsonb_array_elements(NEW.detail OPERATOR(pg_catalog.->) 'changes') AS c))::text);
-	RETURN NULL;
-END
-$$;
-
 NOTIFY pgrst, 'reload schema';
 
 /*
@@ -420,25 +399,6 @@ ALTER TABLE event_definitions_private.property_group_properties ENABLE ALWAYS TR
 ALTER TABLE event_definitions_private.project_settings ENABLE ALWAYS TRIGGER ingest_config_changed;
 ALTER TABLE event_definitions_private.projects ENABLE ALWAYS TRIGGER ingest_config_changed;
 
--- the violations of a definition go with it
-CREATE FUNCTION event_definitions_private.drop_violations() RETURNS trigger
-LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-	DELETE FROM event_definitions_private.ingestion_violations v
-	USING deleted d
-	WHERE v.project_id OPERATOR(pg_catalog.=) d.project_id AND v.event OPERATOR(pg_catalog.=) d.name;
-	RETURN NULL;
-END
-$$;
-COMMENT ON FUNCTION event_definitions_private.drop_violations() IS
-	'Deletes the ingestion violations of deleted event definitions';
-CREATE TRIGGER drop_violations
-	AFTER DELETE ON event_definitions_private.event_definitions
-	REFERENCING OLD TABLE AS deleted
-	FOR EACH STATEMENT EXECUTE FUNCTION event_definitions_private.drop_violations();
-ALTER TABLE event_definitions_private.event_definitions ENABLE ALWAYS TRIGGER drop_violations;
 
 -- at most n examples of the shards' lists, oldest shard first
 CREATE FUNCTION event_definitions_private.first_examples(lists jsonb[], n integer) RETURNS jsonb
@@ -505,7 +465,7 @@ COMMENT ON FUNCTION event_definitions.ingest_events(bigint, jsonb) IS
 
 REVOKE ALL ON FUNCTION event_definitions.project_settings(bigint), event_definitions.update_project_settings(bigint, json),
 	event_definitions.naming_violations(bigint), event_definitions.ingest_events(bigint, jsonb),
-	event_definitions_private.ingest_config_changed(), event_definitions_private.drop_violations(),
+	event_definitions_private.ingest_config_changed(),
 	event_definitions_private.first_examples(jsonb[], integer)
 FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION event_definitions.project_settings(bigint), event_definitions.naming_violations(bigint),
@@ -672,3 +632,116 @@ GRANT EXECUTE ON FUNCTION event_definitions.event_definitions_typescript_chunks(
 	event_definitions.event_definitions_python_chunks(bigint, integer),
 	event_definitions.event_definitions_golang_chunks(bigint, integer)
 TO event_definitions_reader;
+
+/*
+ * Performance and bulk delete: the change feed in one trigger call per
+ * statement, bulk_delete_event_definitions, and what goes with a deleted
+ * definition.
+ */
+
+-- The change feed: a statement-level trigger (C) reads the statement's new
+-- activity-log entries and queues one NOTIFY for each, in order; a bulk
+-- call's 500 entries no longer run a plpgsql trigger 500 times.  The
+-- payload names no names and carries no values (LISTEN needs no privilege,
+-- so every login hears it; listeners read the row through the API): the
+-- project, the scope, the item's id, the action and the changed fields.
+DROP TRIGGER activity_log_notify ON event_definitions_private.activity_log;
+DROP FUNCTION event_definitions_private.notify_change();
+CREATE FUNCTION event_definitions_private.notify_changes() RETURNS trigger
+AS 'MODULE_PATHNAME', 'ed_notify_changes'
+LANGUAGE C
+SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION event_definitions_private.notify_changes() IS
+	'Sends the change feed (LISTEN event_definitions): one notification per new activity-log entry of the statement, in order';
+CREATE TRIGGER activity_log_notify
+	AFTER INSERT ON event_definitions_private.activity_log
+	REFERENCING NEW TABLE AS inserted
+	FOR EACH STATEMENT EXECUTE FUNCTION event_definitions_private.notify_changes();
+
+-- What a deleted definition leaves behind goes with it: its schemas go by
+-- the foreign key; its violations and usage counts (kept by name) by one
+-- statement trigger.
+CREATE FUNCTION event_definitions_private.drop_dependents() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	DELETE FROM event_definitions_private.ingestion_violations v
+	USING deleted d
+	WHERE v.project_id OPERATOR(pg_catalog.=) d.project_id AND v.event OPERATOR(pg_catalog.=) d.name;
+	DELETE FROM event_definitions_private.event_usage u
+	USING deleted d
+	WHERE u.project_id OPERATOR(pg_catalog.=) d.project_id AND u.event_name OPERATOR(pg_catalog.=) d.name;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION event_definitions_private.drop_dependents() IS
+	'Deletes the ingestion violations and usage counts of deleted event definitions';
+CREATE TRIGGER drop_dependents
+	AFTER DELETE ON event_definitions_private.event_definitions
+	REFERENCING OLD TABLE AS deleted
+	FOR EACH STATEMENT EXECUTE FUNCTION event_definitions_private.drop_dependents();
+ALTER TABLE event_definitions_private.event_definitions ENABLE ALWAYS TRIGGER drop_dependents;
+
+CREATE FUNCTION event_definitions.bulk_delete_event_definitions(project_id bigint, body json)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'ed_bulk_delete_event_definitions'
+LANGUAGE C VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION event_definitions.bulk_delete_event_definitions(bigint, json) IS
+	'Bulk delete of at most 500 event definitions {"ids": [...]} -> {"deleted": [ids], "skipped": [{"id", "reason"}]}, each logged like delete_event_definition';
+
+REVOKE ALL ON FUNCTION event_definitions.bulk_delete_event_definitions(bigint, json),
+	event_definitions_private.notify_changes(), event_definitions_private.drop_dependents()
+FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION event_definitions.bulk_delete_event_definitions(bigint, json) TO event_definitions_writer;
+
+-- How many definitions each project has, kept by a trigger as they are
+-- written (src/counts.c): the count of an unfiltered list page is one
+-- small read instead of a scan of up to 10,000 rows.  One row per
+-- (project, backend that wrote), so concurrent writers never wait on one
+-- row; the sum is exact in every snapshot, since each delta is written in
+-- the transaction that inserts or deletes the definitions.  It is derived
+-- data: not dumped, made again from the definitions a restore loads.
+CREATE TABLE event_definitions_private.definition_counts (
+	project_id	bigint NOT NULL REFERENCES event_definitions_private.projects ON DELETE CASCADE,
+	shard		integer NOT NULL,
+	n			bigint NOT NULL,
+	PRIMARY KEY (project_id, shard)
+);
+COMMENT ON TABLE event_definitions_private.definition_counts IS
+	'Number of event definitions per project, as deltas per writing backend (shard); the sum over a project''s rows is its count';
+ALTER TABLE event_definitions_private.definition_counts ENABLE ROW LEVEL SECURITY;
+ALTER TABLE event_definitions_private.definition_counts FORCE ROW LEVEL SECURITY;
+CREATE POLICY project_access ON event_definitions_private.definition_counts
+	USING ((project_id OPERATOR(pg_catalog.=) ANY ((SELECT event_definitions_private.policy_projects())::bigint[])) IS NOT FALSE);
+GRANT SELECT ON event_definitions_private.definition_counts TO event_definitions_reader;
+INSERT INTO event_definitions_private.definition_counts (project_id, shard, n)
+SELECT d.project_id, 0, pg_catalog.count(*) FROM event_definitions_private.event_definitions d GROUP BY d.project_id;
+
+CREATE FUNCTION event_definitions_private.count_definitions() RETURNS trigger
+AS 'MODULE_PATHNAME', 'ed_count_definitions'
+LANGUAGE C
+SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION event_definitions_private.count_definitions() IS
+	'Keeps definition_counts: adds the inserted and deleted definitions of a statement, and definitions moved between projects';
+CREATE TRIGGER count_inserted
+	AFTER INSERT ON event_definitions_private.event_definitions
+	REFERENCING NEW TABLE AS inserted
+	FOR EACH STATEMENT EXECUTE FUNCTION event_definitions_private.count_definitions();
+CREATE TRIGGER count_deleted
+	AFTER DELETE ON event_definitions_private.event_definitions
+	REFERENCING OLD TABLE AS deleted
+	FOR EACH STATEMENT EXECUTE FUNCTION event_definitions_private.count_definitions();
+CREATE TRIGGER count_moved
+	AFTER UPDATE OF project_id ON event_definitions_private.event_definitions
+	FOR EACH ROW WHEN (OLD.project_id IS DISTINCT FROM NEW.project_id)
+	EXECUTE FUNCTION event_definitions_private.count_definitions();
+CREATE TRIGGER count_truncated
+	AFTER TRUNCATE ON event_definitions_private.event_definitions
+	FOR EACH STATEMENT EXECUTE FUNCTION event_definitions_private.count_definitions();
+ALTER TABLE event_definitions_private.event_definitions ENABLE ALWAYS TRIGGER count_inserted;
+ALTER TABLE event_definitions_private.event_definitions ENABLE ALWAYS TRIGGER count_deleted;
+ALTER TABLE event_definitions_private.event_definitions ENABLE ALWAYS TRIGGER count_moved;
+ALTER TABLE event_definitions_private.event_definitions ENABLE ALWAYS TRIGGER count_truncated;
+REVOKE ALL ON FUNCTION event_definitions_private.count_definitions() FROM PUBLIC;

@@ -2,27 +2,26 @@
  *
  * bulk.c
  *	  The bulk calls (bulk_update_tags, bulk_update_verified,
- *	  bulk_delete_event_definitions): one pipeline for the whole batch,
+ *	  bulk_delete_event_definitions): one statement for the whole batch,
  *	  never a statement per id.
  *
- * Each call is a BulkOp: what it reads of its body, what it reads of each
- * row, how it computes a row's new state and activity-log detail, the one
- * statement that writes and logs the rows that change, and what it answers
- * for a row.  The pipeline (BulkRun) does the rest, in named steps:
+ * Each call is a BulkOp: what it reads of its body (the parameters of its
+ * statement), the one statement that locks, writes and logs the batch, and
+ * what it answers for a row.  The pipeline (BulkRun) does the rest:
  *
  *	parse:	 the project (404 first, as PostHog), the ids, the op's fields;
- *	lock:	 one statement locks the batch's rows in id order (ORDER BY id
- *			 FOR UPDATE) and reads them, so concurrent batches over
- *			 overlapping ids queue behind each other instead of
- *			 deadlocking, and each computes from the rows it locked;
- *	compute: each row's new state and log detail, in C;
- *	write:	 one statement writes the rows that change and logs them;
+ *	run:	 the op's statement, in one pass: it locks the batch's rows in id
+ *			 order (ORDER BY id FOR UPDATE), so concurrent batches over
+ *			 overlapping ids queue behind each other instead of deadlocking,
+ *			 computes each row's new state from the row it locked, writes
+ *			 the rows that change, logs one activity entry for each, in id
+ *			 order, and answers every row it locked;
  *	answer:	 the rows found, in the order their ids first appear in the
  *			 request, and the ids not found.
  *
- * Any rejection happens before the lock, so a rejected request writes
- * nothing.  Locking and writing run as the extension's owner, once the
- * caller's identity has been checked against the project.
+ * Any rejection happens before the statement, so a rejected request writes
+ * nothing.  The statement runs as the extension's owner, once the caller's
+ * identity has been checked against the project.
  *
  *-------------------------------------------------------------------------
  */
@@ -39,18 +38,18 @@
 
 #include "definitions.h"
 #include "event_definitions.h"
+#include "nameset.h"
 #include "render.h"
 
 #define ED_MAX_BULK_CHANGES 10000
+/* the statements' parameters: $1 project, $2 ids, $3 user, then the op's */
+#define BULK_MAX_PARAMS 5
 
-/* A row of the batch, locked, with its op's state before and after. */
+/* A row the statement locked: its id and its answer columns (id first). */
 typedef struct BulkRow
 {
 	pg_uuid_t	id;
-	char	   *name;
-	void	   *before;			/* the op's reading of the row */
-	void	   *after;			/* the op's new state of the row */
-	bool		changed;
+	HeapTuple	tuple;
 	bool		answered;
 } BulkRow;
 
@@ -59,13 +58,14 @@ typedef struct BulkBatch
 {
 	int64		project_id;
 	int			nids;
-	pg_uuid_t **ids;			/* in request order */
-	Datum		id_array;		/* uuid[] of the same */
-	Datum		user;			/* the acting user, or... */
-	bool		user_null;		/* ...nobody */
+	pg_uuid_t **ids;			/* in request order; NULL for a malformed id */
+	char	  **texts;			/* the ids as sent */
+	Datum		params[BULK_MAX_PARAMS];	/* $1 project, $2 uuid[], $3 user, ... */
+	char		nulls[BULK_MAX_PARAMS];
 	void	   *input;			/* the op's reading of the body */
 	int			nrows;
 	BulkRow    *rows;			/* in id order */
+	TupleDesc	desc;
 	HTAB	   *by_id;			/* id -> BulkRow * */
 } BulkBatch;
 
@@ -74,11 +74,10 @@ typedef struct BulkOp
 {
 	const char *body_name;		/* for messages: "bulk_update_tags body" */
 	bool		dedupe_skipped; /* a repeated missing id is skipped once */
+	bool		skip_malformed; /* an id that is no UUID is skipped, not a 400 */
 	const char *updated_key;	/* "updated", or "deleted" */
-	EdPlan	   *lock_plan;		/* $1 project, $2 uuid[]: id, name, the op's columns */
+	EdPlan	   *plan;			/* lock, write, log; answers id, the op's columns */
 	void		(*parse) (EdJson *body, BulkBatch *batch);
-	void		(*read) (BulkRow *row, HeapTuple tuple, TupleDesc desc, BulkBatch *batch);
-	void		(*write) (BulkBatch *batch, int nchanged);
 	void		(*push_row) (JsonbParseState **state, BulkRow *row, BulkBatch *batch);
 } BulkOp;
 
@@ -90,14 +89,28 @@ typedef struct BulkRowEntry
 } BulkRowEntry;
 
 /*
+ * The statements lock the batch's rows in id order, as the extension's
+ * owner; "locked" is that first step of each.  An update changes no key
+ * (FOR NO KEY UPDATE: a schema may still be attached meanwhile), a delete
+ * takes the row (FOR UPDATE).
+ */
+#define BULK_LOCKED(columns, strength) \
+	"WITH locked AS MATERIALIZED (" \
+	" SELECT " columns " FROM event_definitions_private.event_definitions d" \
+	" WHERE d.project_id OPERATOR(pg_catalog.=) $1 AND d.id OPERATOR(pg_catalog.=) ANY ($2)" \
+	" ORDER BY d.id FOR " strength ")"
+
+/*
  * parse: the "ids" of a bulk body, 1 to 500 UUIDs in any form the uuid
- * type accepts, in request order with duplicates kept.
+ * type accepts, in request order with duplicates kept.  A string that is
+ * no UUID is an error, or (skip_malformed) an id that finds nothing.
  */
 static void
-ParseIds(EdJson *body, BulkBatch *batch)
+ParseIds(EdJson *body, BulkBatch *batch, bool skip_malformed)
 {
 	EdJson	   *v = ed_json_get(body, "ids");
 	Datum	   *elems;
+	int			nelems = 0;
 	int			i;
 
 	if (v == NULL)
@@ -113,6 +126,7 @@ ParseIds(EdJson *body, BulkBatch *batch)
 
 	elems = palloc(sizeof(Datum) * v->len);
 	batch->ids = palloc(sizeof(pg_uuid_t *) * v->len);
+	batch->texts = palloc(sizeof(char *) * v->len);
 	for (i = 0; i < v->len; i++)
 	{
 		EdJson	   *item = v->items[i];
@@ -122,30 +136,31 @@ ParseIds(EdJson *body, BulkBatch *batch)
 		CHECK_FOR_INTERRUPTS();
 		if (item->type == EDJ_STRING)
 			uuid = ed_parse_uuid(item->str, &ok);
-		if (!ok)
+		if (!ok && !(skip_malformed && item->type == EDJ_STRING))
 			ed_field_error(psprintf("ids__%d", i), "Must be a valid UUID.");
-		elems[i] = UUIDPGetDatum(uuid);
-		batch->ids[i] = uuid;
+		batch->ids[i] = ok ? uuid : NULL;
+		batch->texts[i] = item->str;
+		if (ok)
+			elems[nelems++] = UUIDPGetDatum(uuid);
 	}
 	batch->nids = v->len;
-	batch->id_array = PointerGetDatum(construct_array(elems, v->len, UUIDOID, UUID_LEN, false, TYPALIGN_CHAR));
+	batch->params[1] = PointerGetDatum(construct_array(elems, nelems, UUIDOID, UUID_LEN, false, TYPALIGN_CHAR));
 }
 
 /*
- * lock and compute: lock and read the batch's rows in id order, and have
- * the op compute each one's new state; returns how many change.
+ * run: the op's statement, which locks, writes and logs the batch and
+ * answers its locked rows (in id order); keep them by id.
  */
-static int
-LockAndCompute(const BulkOp *op, BulkBatch *batch)
+static void
+RunStatement(const BulkOp *op, BulkBatch *batch)
 {
-	Datum		values[2] = {Int64GetDatum(batch->project_id), batch->id_array};
 	SPITupleTable *locked;
 	HASHCTL		ctl;
-	int			nchanged = 0;
 	int			i;
 
-	batch->nrows = ed_exec(op->lock_plan, values, NULL, false, 0);
+	batch->nrows = ed_exec(op->plan, batch->params, batch->nulls, false, 0);
 	locked = SPI_tuptable;
+	batch->desc = locked->tupdesc;
 	batch->rows = palloc0(sizeof(BulkRow) * Max(batch->nrows, 1));
 	ctl.keysize = sizeof(pg_uuid_t);
 	ctl.entrysize = sizeof(BulkRowEntry);
@@ -155,29 +170,45 @@ LockAndCompute(const BulkOp *op, BulkBatch *batch)
 	for (i = 0; i < batch->nrows; i++)
 	{
 		BulkRow    *row = &batch->rows[i];
-		HeapTuple	tuple = locked->vals[i];
 		bool		isnull;
 
 		CHECK_FOR_INTERRUPTS();
-		row->id = *DatumGetUUIDP(SPI_getbinval(tuple, locked->tupdesc, 1, &isnull));
-		row->name = TextDatumGetCString(SPI_getbinval(tuple, locked->tupdesc, 2, &isnull));
-		op->read(row, tuple, locked->tupdesc, batch);
-		nchanged += row->changed;
+		row->tuple = locked->vals[i];
+		row->id = *DatumGetUUIDP(SPI_getbinval(row->tuple, batch->desc, 1, &isnull));
 		((BulkRowEntry *) hash_search(batch->by_id, &row->id, HASH_ENTER, NULL))->row = row;
 	}
-	return nchanged;
 }
 
 /*
- * Push an entry of "skipped": {"id", "reason": "Not found"}.
+ * Push an entry of "skipped": {"id", "reason": "Not found"}, the id in
+ * canonical form, or as sent when it is no UUID.
  */
 static void
-PushNotFound(JsonbParseState **state, pg_uuid_t *id)
+PushNotFound(JsonbParseState **state, pg_uuid_t *id, const char *text)
 {
 	pushJsonbValue(state, WJB_BEGIN_OBJECT, NULL);
-	ed_push_cstring_field(state, "id", ed_uuid_text(id));
+	ed_push_cstring_field(state, "id", id ? ed_uuid_text(id) : text);
 	ed_push_cstring_field(state, "reason", "Not found");
 	pushJsonbValue(state, WJB_END_OBJECT, NULL);
+}
+
+/*
+ * Has a missing id been skipped already?  Marks it as skipped.
+ */
+static bool
+SkippedBefore(HTAB *missing, NameSet *malformed, pg_uuid_t *id, const char *text)
+{
+	bool		seen;
+
+	if (id == NULL)
+	{
+		seen = nameset_contains(malformed, text);
+		if (!seen)
+			nameset_add(malformed, text);
+		return seen;
+	}
+	(void) hash_search(missing, id, HASH_ENTER, &seen);
+	return seen;
 }
 
 /*
@@ -190,6 +221,7 @@ Answer(const BulkOp *op, BulkBatch *batch)
 {
 	JsonbParseState *state = NULL;
 	HTAB	   *missing = NULL;
+	NameSet		malformed = {0};
 	HASHCTL		ctl;
 	int			i;
 
@@ -198,8 +230,12 @@ Answer(const BulkOp *op, BulkBatch *batch)
 	pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
 	for (i = 0; i < batch->nids; i++)
 	{
-		BulkRowEntry *entry = hash_search(batch->by_id, batch->ids[i], HASH_FIND, NULL);
+		BulkRowEntry *entry;
 
+		CHECK_FOR_INTERRUPTS();
+		if (batch->ids[i] == NULL)
+			continue;
+		entry = hash_search(batch->by_id, batch->ids[i], HASH_FIND, NULL);
 		if (entry == NULL || entry->row->answered)
 			continue;
 		entry->row->answered = true;
@@ -219,21 +255,19 @@ Answer(const BulkOp *op, BulkBatch *batch)
 	pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
 	for (i = 0; i < batch->nids; i++)
 	{
-		bool		seen = false;
-
-		if (hash_search(batch->by_id, batch->ids[i], HASH_FIND, NULL) != NULL)
+		CHECK_FOR_INTERRUPTS();
+		if (batch->ids[i] != NULL && hash_search(batch->by_id, batch->ids[i], HASH_FIND, NULL) != NULL)
 			continue;
-		if (missing)
-			(void) hash_search(missing, batch->ids[i], HASH_ENTER, &seen);
-		if (!seen)
-			PushNotFound(&state, batch->ids[i]);
+		if (missing && SkippedBefore(missing, &malformed, batch->ids[i], batch->texts[i]))
+			continue;
+		PushNotFound(&state, batch->ids[i], batch->texts[i]);
 	}
 	pushJsonbValue(&state, WJB_END_ARRAY, NULL);
 	return ed_jsonb_result(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
 }
 
 /*
- * Run a bulk call: parse, lock, compute, write, answer.
+ * Run a bulk call: parse, run, answer.
  */
 static Datum
 BulkRun(FunctionCallInfo fcinfo, const BulkOp *op)
@@ -241,25 +275,24 @@ BulkRun(FunctionCallInfo fcinfo, const BulkOp *op)
 	BulkBatch	batch;
 	EdJson	   *body;
 	EdUserSwitch as_owner;
-	int			nchanged;
 	bool		user_null;
 	Datum		result;
 
 	memset(&batch, 0, sizeof(batch));
+	memset(batch.nulls, ' ', sizeof(batch.nulls));
 	batch.project_id = ed_project_arg(fcinfo);
+	batch.params[0] = Int64GetDatum(batch.project_id);
 	SPI_connect();
 	/* parse: the project first, as PostHog resolves it before reading the body */
 	ed_require_project(batch.project_id);
 	body = ed_body_arg(fcinfo, 1, op->body_name);
-	ParseIds(body, &batch);
+	ParseIds(body, &batch, op->skip_malformed);
 	op->parse(body, &batch);
-	batch.user = Int32GetDatum(ed_acting_user(&user_null));
-	batch.user_null = user_null;
+	batch.params[2] = Int32GetDatum(ed_acting_user(&user_null));
+	batch.nulls[2] = user_null ? 'n' : ' ';
 
 	ed_become_owner(&as_owner);
-	nchanged = LockAndCompute(op, &batch);
-	if (nchanged > 0)
-		op->write(&batch, nchanged);
+	RunStatement(op, &batch);
 	ed_restore_user(&as_owner);
 
 	result = Answer(op, &batch);
@@ -267,213 +300,64 @@ BulkRun(FunctionCallInfo fcinfo, const BulkOp *op)
 	return result;
 }
 
-/*
- * The changed rows' ids as a uuid[] Datum, in id order.
- */
-static Datum
-ChangedIds(BulkBatch *batch, int nchanged)
-{
-	Datum	   *ids = palloc(sizeof(Datum) * nchanged);
-	int			i,
-				n = 0;
-
-	for (i = 0; i < batch->nrows; i++)
-		if (batch->rows[i].changed)
-			ids[n++] = UUIDPGetDatum(&batch->rows[i].id);
-	return PointerGetDatum(construct_array(ids, nchanged, UUIDOID, UUID_LEN, false, TYPALIGN_CHAR));
-}
-
-/*
- * A jsonb[] Datum of each changed row's log detail, built by detail(),
- * in id order.
- */
-static Datum
-ChangedDetails(BulkBatch *batch, int nchanged, Datum (*detail) (BulkRow *row))
-{
-	Datum	   *details = palloc(sizeof(Datum) * nchanged);
-	int			i,
-				n = 0;
-
-	for (i = 0; i < batch->nrows; i++)
-		if (batch->rows[i].changed)
-			details[n++] = detail(&batch->rows[i]);
-	return PointerGetDatum(construct_array(details, nchanged, JSONBOID, -1, false, TYPALIGN_INT));
-}
-
-/*
- * Push one change of a logged field, as changes() writes it:
- * {"type", "action": "changed", "field", "before", "after"}.
- */
-static void
-PushFieldChange(JsonbParseState **state, const char *field, JsonbValue *before, JsonbValue *after)
-{
-	pushJsonbValue(state, WJB_BEGIN_OBJECT, NULL);
-	ed_push_cstring_field(state, "type", ED_SCOPE_DEFINITION);
-	ed_push_cstring_field(state, "action", "changed");
-	ed_push_cstring_field(state, "field", field);
-	ed_push_key(state, "before");
-	pushJsonbValue(state, WJB_VALUE, before);
-	ed_push_key(state, "after");
-	pushJsonbValue(state, WJB_VALUE, after);
-	pushJsonbValue(state, WJB_END_OBJECT, NULL);
-}
-
 /* ---------------------------------------------------------------- tags */
 
 static const char *const tag_actions[] = {"add", "remove", "set", NULL};
 
-/* bulk_update_tags' request: the action and the normalized tags. */
-typedef struct TagsInput
-{
-	char	   *action;
-	char	  **tags;
-	int			ntags;
-} TagsInput;
-
-/* A row's tags (NULL pointers for NULL elements). */
-typedef struct TagList
-{
-	char	  **tags;
-	int			n;
-} TagList;
-
 /*
- * qsort comparator of tags: byte order (the tags column's collation is
- * "C"), NULL elements last, as ORDER BY sorts them.
- */
-static int
-CompareTags(const void *a, const void *b)
-{
-	const char *x = *(char *const *) a;
-	const char *y = *(char *const *) b;
-
-	if (x == NULL || y == NULL)
-		return (x == NULL) - (y == NULL);
-	return strcmp(x, y);
-}
-
-/*
- * Are two tags equal (NULL equal to NULL, as DISTINCT and IS DISTINCT FROM
- * compare them)?
- */
-static bool
-SameTag(const char *x, const char *y)
-{
-	return (x == NULL || y == NULL) ? x == y : strcmp(x, y) == 0;
-}
-
-/*
- * parse: "action" and "tags" (normalized, sorted, each once); add and
- * remove need at least one tag.
+ * parse: "action" and "tags" (normalized, sorted, each once) as $4 and
+ * $5; add and remove need at least one tag.
  */
 static void
 TagsParse(EdJson *body, BulkBatch *batch)
 {
-	TagsInput  *in = palloc0(sizeof(TagsInput));
 	EdJson	   *v;
+	char	   *action;
+	char	  **tags;
+	int			ntags;
 
 	v = ed_json_get(body, "action");
 	if (v == NULL)
 		ed_field_error("action", "This field is required.");
-	if (!ed_field_choice(v, "action", tag_actions, &in->action))
+	if (!ed_field_choice(v, "action", tag_actions, &action))
 		ed_field_error("action", "This field may not be null.");
 	v = ed_json_get(body, "tags");
 	if (v == NULL)
 		ed_field_error("tags", "This field is required.");
-	in->tags = ed_normalize_tags(v, "tags", &in->ntags);
-	if (in->ntags == 0 && strcmp(in->action, "set") != 0)
-		ed_field_error("tags", psprintf("tags must not be empty for action '%s'.", in->action));
-	if ((int64) batch->nids * in->ntags > ED_MAX_BULK_CHANGES)
+	tags = ed_normalize_tags(v, "tags", &ntags);
+	if (ntags == 0 && strcmp(action, "set") != 0)
+		ed_field_error("tags", psprintf("tags must not be empty for action '%s'.", action));
+	if ((int64) batch->nids * ntags > ED_MAX_BULK_CHANGES)
 		ed_field_error(NULL, "Too many changes in one request: ids × distinct tags must not exceed 10000.");
-	batch->input = in;
+	batch->params[3] = CStringGetTextDatum(action);
+	batch->params[4] = ed_text_array(tags, ntags);
 }
 
 /*
- * The tags of a row after the action: "add" the sorted union, "remove"
- * the row's tags but those given (and NULL elements), sorted, "set" the
- * given ones (already sorted and free of duplicates).
- */
-static TagList *
-TagsAfter(TagList *before, TagsInput *in)
-{
-	TagList    *after = palloc(sizeof(TagList));
-	int			i,
-				n = 0;
-
-	if (strcmp(in->action, "set") == 0)
-	{
-		after->tags = in->tags;
-		after->n = in->ntags;
-		return after;
-	}
-	if (strcmp(in->action, "add") == 0)
-	{
-		after->tags = palloc(sizeof(char *) * Max(before->n + in->ntags, 1));
-		memcpy(after->tags, before->tags, sizeof(char *) * before->n);
-		memcpy(after->tags + before->n, in->tags, sizeof(char *) * in->ntags);
-		qsort(after->tags, before->n + in->ntags, sizeof(char *), CompareTags);
-		for (i = 0; i < before->n + in->ntags; i++)
-			if (n == 0 || !SameTag(after->tags[n - 1], after->tags[i]))
-				after->tags[n++] = after->tags[i];
-	}
-	else
-	{
-		after->tags = palloc(sizeof(char *) * Max(before->n, 1));
-		for (i = 0; i < before->n; i++)
-			if (before->tags[i] != NULL &&
-				bsearch(&before->tags[i], in->tags, in->ntags, sizeof(char *), CompareTags) == NULL)
-				after->tags[n++] = before->tags[i];
-		qsort(after->tags, n, sizeof(char *), CompareTags);
-	}
-	after->n = n;
-	return after;
-}
-
-/*
- * compute: a row's tags before (column 3) and after the action.
+ * Push a text[] as a JSON array (null for a NULL element).
  */
 static void
-TagsRead(BulkRow *row, HeapTuple tuple, TupleDesc desc, BulkBatch *batch)
+PushTags(JsonbParseState **state, Datum array)
 {
-	TagList    *before = palloc(sizeof(TagList));
-	TagList    *after;
 	Datum	   *elems;
 	bool	   *nulls;
-	bool		isnull;
-	int			i;
-
-	deconstruct_array(DatumGetArrayTypeP(SPI_getbinval(tuple, desc, 3, &isnull)),
-					  TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &before->n);
-	before->tags = palloc(sizeof(char *) * Max(before->n, 1));
-	for (i = 0; i < before->n; i++)
-		before->tags[i] = nulls[i] ? NULL : TextDatumGetCString(elems[i]);
-	after = TagsAfter(before, batch->input);
-	row->changed = before->n != after->n;
-	for (i = 0; !row->changed && i < after->n; i++)
-		row->changed = !SameTag(before->tags[i], after->tags[i]);
-	row->before = before;
-	row->after = after;
-}
-
-/*
- * Push a list of tags as a JSON array (null for a NULL element).
- */
-static void
-PushTags(JsonbParseState **state, TagList *list)
-{
+	int			n,
+				i;
 	JsonbValue	v;
-	int			i;
 
+	deconstruct_array(DatumGetArrayTypeP(array), TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
 	pushJsonbValue(state, WJB_BEGIN_ARRAY, NULL);
-	for (i = 0; i < list->n; i++)
+	for (i = 0; i < n; i++)
 	{
-		if (list->tags[i] == NULL)
+		if (nulls[i])
 			v.type = jbvNull;
 		else
 		{
+			text	   *t = DatumGetTextPP(elems[i]);
+
 			v.type = jbvString;
-			v.val.string.val = list->tags[i];
-			v.val.string.len = strlen(list->tags[i]);
+			v.val.string.val = VARDATA_ANY(t);
+			v.val.string.len = VARSIZE_ANY_EXHDR(t);
 		}
 		pushJsonbValue(state, WJB_ELEM, &v);
 	}
@@ -481,120 +365,56 @@ PushTags(JsonbParseState **state, TagList *list)
 }
 
 /*
- * A text[] literal of a list of tags, for the UPDATE's parameter.
- */
-static char *
-TagsLiteral(TagList *list)
-{
-	StringInfoData buf;
-	int			i;
-
-	initStringInfo(&buf);
-	appendStringInfoChar(&buf, '{');
-	for (i = 0; i < list->n; i++)
-	{
-		const char *p;
-
-		if (i > 0)
-			appendStringInfoChar(&buf, ',');
-		if (list->tags[i] == NULL)
-		{
-			appendStringInfoString(&buf, "NULL");
-			continue;
-		}
-		appendStringInfoChar(&buf, '"');
-		for (p = list->tags[i]; *p; p++)
-		{
-			if (*p == '"' || *p == '\\')
-				appendStringInfoChar(&buf, '\\');
-			appendStringInfoChar(&buf, *p);
-		}
-		appendStringInfoChar(&buf, '"');
-	}
-	appendStringInfoChar(&buf, '}');
-	return buf.data;
-}
-
-/*
- * The log detail of a row whose tags changed: PostHog's
- * {"name", "changes": [{"type", "action", "field": "tags", "before", "after"}]}.
- */
-static Datum
-TagsDetail(BulkRow *row)
-{
-	JsonbParseState *state = NULL;
-
-	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-	ed_push_cstring_field(&state, "name", row->name);
-	ed_push_key(&state, "changes");
-	pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
-	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-	ed_push_cstring_field(&state, "type", ED_SCOPE_DEFINITION);
-	ed_push_cstring_field(&state, "action", "changed");
-	ed_push_cstring_field(&state, "field", "tags");
-	ed_push_key(&state, "before");
-	PushTags(&state, row->before);
-	ed_push_key(&state, "after");
-	PushTags(&state, row->after);
-	pushJsonbValue(&state, WJB_END_OBJECT, NULL);
-	pushJsonbValue(&state, WJB_END_ARRAY, NULL);
-	return JsonbPGetDatum(JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL)));
-}
-
-/*
- * write: one statement updates the rows whose tags change and logs one
- * activity entry for each, in id order.
- */
-static void
-TagsWrite(BulkBatch *batch, int nchanged)
-{
-	static EdPlan plan = {
-		"WITH upd AS ("
-		" UPDATE event_definitions_private.event_definitions d SET tags = u.tags::text[]"
-		" FROM ROWS FROM (unnest($2::uuid[]), unnest($3::text[])) AS u(id, tags)"
-		" WHERE d.project_id = $1 AND d.id = u.id)"
-		" INSERT INTO event_definitions_private.activity_log"
-		" (project_id, scope, item_id, activity, user_id, detail)"
-		" SELECT $1, '" ED_SCOPE_DEFINITION "', u.id::text, 'changed', $5, u.detail"
-		" FROM ROWS FROM (unnest($2::uuid[]), unnest($4::jsonb[])) WITH ORDINALITY AS u(id, detail, ord)"
-		" ORDER BY u.ord",
-		5, {INT8OID, UUIDARRAYOID, TEXTARRAYOID, JSONBARRAYOID, INT4OID}
-	};
-	Datum		values[5];
-	char		nulls[5] = {' ', ' ', ' ', ' ', batch->user_null ? 'n' : ' '};
-	Datum	   *literals = palloc(sizeof(Datum) * nchanged);
-	int			i,
-				n = 0;
-
-	for (i = 0; i < batch->nrows; i++)
-		if (batch->rows[i].changed)
-			literals[n++] = CStringGetTextDatum(TagsLiteral(batch->rows[i].after));
-	values[0] = Int64GetDatum(batch->project_id);
-	values[1] = ChangedIds(batch, nchanged);
-	values[2] = PointerGetDatum(construct_array(literals, nchanged, TEXTOID, -1, false, TYPALIGN_INT));
-	values[3] = ChangedDetails(batch, nchanged, TagsDetail);
-	values[4] = batch->user;
-	ed_exec(&plan, values, nulls, false, 0);
-}
-
-/*
  * answer: {"id", "tags"} of a row (its tags after the action, changed or
- * not).
+ * not: column 2).
  */
 static void
 TagsPushRow(JsonbParseState **state, BulkRow *row, BulkBatch *batch)
 {
+	bool		isnull;
+
 	pushJsonbValue(state, WJB_BEGIN_OBJECT, NULL);
 	ed_push_cstring_field(state, "id", ed_uuid_text(&row->id));
 	ed_push_key(state, "tags");
-	PushTags(state, row->after);
+	PushTags(state, SPI_getbinval(row->tuple, batch->desc, 2, &isnull));
 	pushJsonbValue(state, WJB_END_OBJECT, NULL);
 }
 
-static EdPlan tags_lock_plan = {
-	"SELECT d.id, d.name, d.tags FROM event_definitions_private.event_definitions d"
-	" WHERE d.project_id = $1 AND d.id = ANY ($2) ORDER BY d.id FOR UPDATE",
-	2, {INT8OID, UUIDARRAYOID}
+/*
+ * The tags after the action ($4, with the normalized tags $5): "add" the
+ * sorted union (one NULL element at most, last), "remove" the row's tags
+ * but those given and NULL elements, sorted, "set" the given ones.  The
+ * rows whose tags change are written and logged with PostHog's
+ * {"name", "changes": [{"type", "action", "field": "tags", "before",
+ * "after"}]}.
+ */
+static EdPlan tags_plan = {
+	BULK_LOCKED("d.id, d.name, d.tags", "NO KEY UPDATE") ","
+	" computed AS MATERIALIZED ("
+	" SELECT l.id, l.name, l.tags AS before,"
+	"  CASE $4::pg_catalog.text"
+	"   WHEN 'set' THEN $5::pg_catalog.text[]"
+	"   WHEN 'add' THEN ARRAY(SELECT DISTINCT t COLLATE \"C\""
+	"    FROM pg_catalog.unnest(l.tags OPERATOR(pg_catalog.||) $5::pg_catalog.text[]) t ORDER BY 1)"
+	"   ELSE ARRAY(SELECT t FROM pg_catalog.unnest(l.tags) t"
+	"    WHERE t IS NOT NULL AND NOT t OPERATOR(pg_catalog.=) ANY ($5::pg_catalog.text[])"
+	"    ORDER BY t COLLATE \"C\") END AS after"
+	" FROM locked l),"
+	" changed AS MATERIALIZED ("
+	" SELECT c.id, c.name, c.before, c.after FROM computed c WHERE c.after IS DISTINCT FROM c.before),"
+	" upd AS ("
+	" UPDATE event_definitions_private.event_definitions d SET tags = c.after FROM changed c"
+	" WHERE d.project_id OPERATOR(pg_catalog.=) $1 AND d.id OPERATOR(pg_catalog.=) c.id),"
+	" log AS ("
+	" INSERT INTO event_definitions_private.activity_log"
+	" (project_id, scope, item_id, activity, user_id, detail)"
+	" SELECT $1, '" ED_SCOPE_DEFINITION "', c.id::pg_catalog.text, 'changed', $3,"
+	"  pg_catalog.jsonb_build_object('name', c.name, 'changes', pg_catalog.jsonb_build_array("
+	"   pg_catalog.jsonb_build_object('type', '" ED_SCOPE_DEFINITION "', 'action', 'changed', 'field', 'tags',"
+	"    'before', pg_catalog.to_jsonb(c.before), 'after', pg_catalog.to_jsonb(c.after))))"
+	" FROM changed c ORDER BY c.id)"
+	" SELECT c.id, c.after FROM computed c",
+	5, {INT8OID, UUIDARRAYOID, INT4OID, TEXTOID, TEXTARRAYOID}
 };
 
 /*
@@ -602,8 +422,7 @@ static EdPlan tags_lock_plan = {
  * time.
  */
 static const BulkOp tags_op = {
-	"bulk_update_tags body", false, "updated", &tags_lock_plan,
-	TagsParse, TagsRead, TagsWrite, TagsPushRow
+	"bulk_update_tags body", false, false, "updated", &tags_plan, TagsParse, TagsPushRow
 };
 
 PG_FUNCTION_INFO_V1(ed_bulk_update_tags);
@@ -620,116 +439,17 @@ ed_bulk_update_tags(PG_FUNCTION_ARGS)
 
 /* ------------------------------------------------------------ verified */
 
-/* A row's verified and hidden (hidden may be NULL). */
-typedef struct VerifiedState
-{
-	bool		verified;
-	bool		hidden;
-	bool		hidden_null;
-} VerifiedState;
-
 /*
- * parse: "verified", a boolean.
+ * parse: "verified", a boolean, as $4.
  */
 static void
 VerifiedParse(EdJson *body, BulkBatch *batch)
 {
 	EdJson	   *v = ed_json_get(body, "verified");
-	bool	   *verified = palloc(sizeof(bool));
 
 	if (v == NULL)
 		ed_field_error("verified", "This field is required.");
-	*verified = ed_field_bool(v, "verified");
-	batch->input = verified;
-}
-
-/*
- * compute: a row changes when its verified differs from the request's;
- * verifying also unhides.
- */
-static void
-VerifiedRead(BulkRow *row, HeapTuple tuple, TupleDesc desc, BulkBatch *batch)
-{
-	VerifiedState *before = palloc(sizeof(VerifiedState));
-	bool		isnull;
-	Datum		hidden;
-
-	before->verified = DatumGetBool(SPI_getbinval(tuple, desc, 3, &isnull));
-	hidden = SPI_getbinval(tuple, desc, 4, &isnull);
-	before->hidden_null = isnull;
-	before->hidden = !isnull && DatumGetBool(hidden);
-	row->before = before;
-	row->changed = before->verified != *(bool *) batch->input;
-}
-
-/*
- * The log detail of a row whose verification changed: {"name", "changes":
- * [hidden (when verifying unhides it), verified]}.  Verifying is the
- * change when the row was unverified.
- */
-static Datum
-VerifiedDetail(BulkRow *row)
-{
-	VerifiedState *before = row->before;
-	bool		verified = !before->verified;
-	JsonbParseState *state = NULL;
-	JsonbValue	jv_before,
-				jv_after;
-
-	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-	ed_push_cstring_field(&state, "name", row->name);
-	ed_push_key(&state, "changes");
-	pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
-	if (verified && (before->hidden_null || before->hidden))
-	{
-		jv_before.type = before->hidden_null ? jbvNull : jbvBool;
-		jv_before.val.boolean = true;
-		jv_after.type = jbvBool;
-		jv_after.val.boolean = false;
-		PushFieldChange(&state, "hidden", &jv_before, &jv_after);
-	}
-	jv_before.type = jbvBool;
-	jv_before.val.boolean = before->verified;
-	jv_after.type = jbvBool;
-	jv_after.val.boolean = verified;
-	PushFieldChange(&state, "verified", &jv_before, &jv_after);
-	pushJsonbValue(&state, WJB_END_ARRAY, NULL);
-	return JsonbPGetDatum(JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL)));
-}
-
-/*
- * write: one statement sets (or clears) verification of the rows that
- * change, verifying unhides, and logs each, in id order.
- */
-static void
-VerifiedWrite(BulkBatch *batch, int nchanged)
-{
-	static EdPlan plan = {
-		"WITH upd AS ("
-		" UPDATE event_definitions_private.event_definitions d SET"
-		"  verified = $3,"
-		"  verified_by_id = CASE WHEN $3 THEN $4 END,"
-		"  verified_at = CASE WHEN $3 THEN now() END,"
-		"  hidden = CASE WHEN $3 THEN false ELSE d.hidden END,"
-		"  updated_by_id = $4,"
-		"  updated_at = now()"
-		" WHERE d.project_id = $1 AND d.id = ANY ($2))"
-		" INSERT INTO event_definitions_private.activity_log"
-		" (project_id, scope, item_id, activity, user_id, detail)"
-		" SELECT $1, '" ED_SCOPE_DEFINITION "', u.id::text, 'changed', $4, u.detail"
-		" FROM ROWS FROM (unnest($2::uuid[]), unnest($5::jsonb[])) WITH ORDINALITY AS u(id, detail, ord)"
-		" ORDER BY u.ord",
-		5, {INT8OID, UUIDARRAYOID, BOOLOID, INT4OID, JSONBARRAYOID}
-	};
-	Datum		values[5];
-	char		nulls[5] = {' ', ' ', ' ', batch->user_null ? 'n' : ' ', ' '};
-
-	values[0] = Int64GetDatum(batch->project_id);
-	values[1] = ChangedIds(batch, nchanged);
-	values[2] = BoolGetDatum(*(bool *) batch->input);
-	values[3] = batch->user;
-	values[4] = ChangedDetails(batch, nchanged, VerifiedDetail);
-	ed_exec(&plan, values, nulls, false, 0);
+	batch->params[3] = BoolGetDatum(ed_field_bool(v, "verified"));
 }
 
 /*
@@ -740,14 +460,44 @@ VerifiedPushRow(JsonbParseState **state, BulkRow *row, BulkBatch *batch)
 {
 	pushJsonbValue(state, WJB_BEGIN_OBJECT, NULL);
 	ed_push_cstring_field(state, "id", ed_uuid_text(&row->id));
-	ed_push_bool_field(state, "verified", *(bool *) batch->input);
+	ed_push_bool_field(state, "verified", DatumGetBool(batch->params[3]));
 	pushJsonbValue(state, WJB_END_OBJECT, NULL);
 }
 
-static EdPlan verified_lock_plan = {
-	"SELECT d.id, d.name, d.verified, d.hidden FROM event_definitions_private.event_definitions d"
-	" WHERE d.project_id = $1 AND d.id = ANY ($2) ORDER BY d.id FOR UPDATE",
-	2, {INT8OID, UUIDARRAYOID}
+/* one change of the log detail: {"type", "action": "changed", "field", "before", "after"} */
+#define VERIFIED_CHANGE(field, before, after) \
+	"pg_catalog.jsonb_build_object('type', '" ED_SCOPE_DEFINITION "', 'action', 'changed'," \
+	" 'field', '" field "', 'before', " before ", 'after', " after ")"
+
+/*
+ * The rows whose verified differs from $4 change: verification set (or
+ * cleared), verifying also unhides; each is logged with {"name",
+ * "changes": [hidden (when verifying unhides it), verified]}.
+ */
+static EdPlan verified_plan = {
+	BULK_LOCKED("d.id, d.name, d.verified, d.hidden", "NO KEY UPDATE") ","
+	" upd AS ("
+	" UPDATE event_definitions_private.event_definitions d SET"
+	"  verified = $4,"
+	"  verified_by_id = CASE WHEN $4 THEN $3 END,"
+	"  verified_at = CASE WHEN $4 THEN pg_catalog.now() END,"
+	"  hidden = CASE WHEN $4 THEN false ELSE d.hidden END,"
+	"  updated_by_id = $3,"
+	"  updated_at = pg_catalog.now()"
+	" FROM locked l WHERE d.project_id OPERATOR(pg_catalog.=) $1 AND d.id OPERATOR(pg_catalog.=) l.id"
+	"  AND l.verified OPERATOR(pg_catalog.<>) $4),"
+	" log AS ("
+	" INSERT INTO event_definitions_private.activity_log"
+	" (project_id, scope, item_id, activity, user_id, detail)"
+	" SELECT $1, '" ED_SCOPE_DEFINITION "', l.id::pg_catalog.text, 'changed', $3,"
+	"  pg_catalog.jsonb_build_object('name', l.name, 'changes',"
+	"   CASE WHEN $4 AND l.hidden IS NOT FALSE"
+	"    THEN pg_catalog.jsonb_build_array(" VERIFIED_CHANGE("hidden", "l.hidden", "false") ","
+	"     " VERIFIED_CHANGE("verified", "l.verified", "$4") ")"
+	"    ELSE pg_catalog.jsonb_build_array(" VERIFIED_CHANGE("verified", "l.verified", "$4") ") END)"
+	" FROM locked l WHERE l.verified OPERATOR(pg_catalog.<>) $4 ORDER BY l.id)"
+	" SELECT l.id FROM locked l",
+	4, {INT8OID, UUIDARRAYOID, INT4OID, BOOLOID}
 };
 
 /*
@@ -755,8 +505,7 @@ static EdPlan verified_lock_plan = {
  * missing id is skipped once.
  */
 static const BulkOp verified_op = {
-	"bulk_update_verified body", true, "updated", &verified_lock_plan,
-	VerifiedParse, VerifiedRead, VerifiedWrite, VerifiedPushRow
+	"bulk_update_verified body", true, false, "updated", &verified_plan, VerifiedParse, VerifiedPushRow
 };
 
 PG_FUNCTION_INFO_V1(ed_bulk_update_verified);
@@ -772,4 +521,71 @@ Datum
 ed_bulk_update_verified(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_DATUM(BulkRun(fcinfo, &verified_op));
+}
+
+/* -------------------------------------------------------------- delete */
+
+/*
+ * parse: nothing beyond the ids.
+ */
+static void
+DeleteParse(EdJson *body, BulkBatch *batch)
+{
+}
+
+/*
+ * answer: the id of a deleted row.
+ */
+static void
+DeletePushRow(JsonbParseState **state, BulkRow *row, BulkBatch *batch)
+{
+	char	   *id = ed_uuid_text(&row->id);
+	JsonbValue	v;
+
+	v.type = jbvString;
+	v.val.string.val = id;
+	v.val.string.len = strlen(id);
+	pushJsonbValue(state, WJB_ELEM, &v);
+}
+
+/*
+ * The locked rows are deleted (with their schemas, by the foreign key, and
+ * their violations and usage, by triggers) and each is logged as
+ * delete_event_definition logs it.
+ */
+static EdPlan delete_plan = {
+	BULK_LOCKED("d.id", "UPDATE") ","
+	" del AS ("
+	" DELETE FROM event_definitions_private.event_definitions d USING locked l"
+	" WHERE d.project_id OPERATOR(pg_catalog.=) $1 AND d.id OPERATOR(pg_catalog.=) l.id"
+	" RETURNING d.id, d.name, event_definitions_private.snapshot(d) AS snap),"
+	" log AS ("
+	" INSERT INTO event_definitions_private.activity_log"
+	" (project_id, scope, item_id, activity, user_id, detail)"
+	" SELECT $1, '" ED_SCOPE_DEFINITION "', x.id::pg_catalog.text, 'deleted', $3,"
+	"  pg_catalog.jsonb_build_object('name', x.name, 'changes',"
+	"   event_definitions_private.changes(x.snap, NULL, 'deleted', '" ED_SCOPE_DEFINITION "'))"
+	" FROM del x ORDER BY x.id)"
+	" SELECT l.id FROM locked l",
+	3, {INT8OID, UUIDARRAYOID, INT4OID}
+};
+
+/*
+ * bulk_delete_event_definitions: the ids are deduplicated, and one that is
+ * no UUID finds nothing (as delete_event_definition answers 404 for it).
+ */
+static const BulkOp delete_op = {
+	"bulk_delete_event_definitions body", true, true, "deleted", &delete_plan, DeleteParse, DeletePushRow
+};
+
+PG_FUNCTION_INFO_V1(ed_bulk_delete_event_definitions);
+
+/*
+ * bulk_delete_event_definitions(project_id, {"ids"}) ->
+ * {"deleted": [ids], "skipped": [{"id", "reason"}]}
+ */
+Datum
+ed_bulk_delete_event_definitions(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_DATUM(BulkRun(fcinfo, &delete_op));
 }

@@ -3,7 +3,8 @@
  * definitions.h
  *	  The entry points' shared helpers: validated bodies of definitions
  *	  (definitions.c) and property groups (property_groups.c), rendering
- *	  and not-found of a definition, and the arguments (args.c).
+ *	  and not-found of a definition, a project's number of definitions
+ *	  (counts.c) and the arguments (args.c).
  *
  *-------------------------------------------------------------------------
  */
@@ -68,6 +69,9 @@ extern void ed_definition_not_found(void) pg_attribute_noreturn();
 /* property_groups.c */
 extern void ed_parse_group_body(EdJson *body, bool creating, EdPattern *property_pattern,
 								GroupInput *in);
+
+/* counts.c */
+extern int64 ed_definition_count(int64 project_id, bool *known);
 
 /* args.c */
 extern void ed_check_arg_size(Size size, const char *what);

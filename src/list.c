@@ -102,6 +102,35 @@ static MemoryContext list_plans_cxt = NULL;
 static int	list_depth = 0;
 
 /*
+ * Where a page is built: a context whose first megabyte stays allocated
+ * between calls.  A page of 100 definitions needs several hundred
+ * kilobytes while it is built; allocated and freed on every call, that
+ * memory goes back to the operating system after each one and costs page
+ * faults on the next (a fifth of a call's time).
+ */
+#define LIST_RENDER_KEPT (1024 * 1024)
+
+static MemoryContext list_render_cxt = NULL;
+
+/*
+ * The context a page is built in (the outermost list call's; a call made
+ * from inside another builds in one of its own, freed with its SPI
+ * context).
+ */
+static MemoryContext
+RenderContext(void)
+{
+	if (list_depth > 1)
+		return CurrentMemoryContext;
+	if (list_render_cxt == NULL)
+		list_render_cxt = AllocSetContextCreate(TopMemoryContext, "event_definitions list page",
+												LIST_RENDER_KEPT, LIST_RENDER_KEPT, ALLOCSET_DEFAULT_MAXSIZE);
+	else
+		MemoryContextReset(list_render_cxt);	/* what a failed call left */
+	return list_render_cxt;
+}
+
+/*
  * The kept plan for a query text, prepared on first use; when all slots
  * are taken the oldest is replaced.  A list call made from inside another
  * (say, by a caller's own function that a query runs) replaces nothing,
@@ -551,12 +580,20 @@ AddFilters(ListQuery *q, ListRequest *r)
 							 AddParam(q, TEXTARRAYOID, ed_text_array(items, n)));
 	}
 
+	/*
+	 * stale: not seen for the project's stale_after_days (30 without a
+	 * settings row), read by the query itself (once, as the caller), so
+	 * that a change of the setting applies at once
+	 */
 	if (r->exclude_stale)
 	{
 		q->narrowed = true;
 		appendStringInfoString(&q->where,
 							   " AND (d.last_seen_at IS NULL OR d.last_seen_at OPERATOR(pg_catalog.>)"
-							   " (pg_catalog.now() OPERATOR(pg_catalog.-) '30 days'::pg_catalog.interval))");
+							   " (pg_catalog.now() OPERATOR(pg_catalog.-)"
+							   " (COALESCE((SELECT s.stale_after_days FROM event_definitions_private.project_settings s"
+							   "  WHERE s.project_id OPERATOR(pg_catalog.=) $1::pg_catalog.int8), 30)"
+							   "  OPERATOR(pg_catalog.*) '1 day'::pg_catalog.interval)))");
 	}
 }
 
@@ -755,14 +792,25 @@ EstimatedProjectSize(int64 project_id)
 
 /*
  * The count of the filtered rows: exact, or stopping at 10,000 when
- * capped.
+ * capped.  A list without filters takes the project's number of
+ * definitions from the counts the definitions' trigger keeps (counts.c),
+ * the same number a count of the rows gives (min(n, 10,000) when capped),
+ * without reading them.
  */
 static int64
-CountDefinitions(ListQuery *q, bool capped)
+CountDefinitions(ListQuery *q, bool capped, int64 project_id, bool filtered)
 {
 	StringInfoData sql;
 	bool		isnull;
 
+	if (!filtered)
+	{
+		bool		known;
+		int64		n = ed_definition_count(project_id, &known);
+
+		if (known)
+			return capped ? Min(n, 10000) : n;
+	}
 	initStringInfo(&sql);
 	if (capped)
 		appendStringInfo(&sql,
@@ -816,12 +864,15 @@ ListDefinitions(FunctionCallInfo fcinfo, ListVersion version)
 	ListQuery	q;
 	double		project_size = 0;
 	bool		capped;
+	int			project_only;
 	int64		count;
 	char	   *next = NULL;
 	char	   *previous = NULL;
 	SPITupleTable *page;
 	uint64		nrows;
 	JsonbParseState *state = NULL;
+	MemoryContext render;
+	MemoryContext render_old;
 	Datum		result;
 
 	ParseListRequest(fcinfo, version, &r);
@@ -833,6 +884,7 @@ ListDefinitions(FunctionCallInfo fcinfo, ListVersion version)
 	ed_require_project(r.project_id);
 	appendStringInfo(&q.where, "d.project_id OPERATOR(pg_catalog.=) $%d",
 					 AddParam(&q, INT8OID, Int64GetDatum(r.project_id)));
+	project_only = q.where.len;
 	AddSearch(&q, &r);
 	AddFilters(&q, &r);
 
@@ -842,7 +894,8 @@ ListDefinitions(FunctionCallInfo fcinfo, ListVersion version)
 	capped = project_size > 50000;
 	AddOrdering(&q, &r, project_size > 100000);
 
-	count = CountDefinitions(&q, capped);
+	/* the counts exist from SQL version 1.3 */
+	count = CountDefinitions(&q, capped, r.project_id, version != LIST_1_3 || q.where.len > project_only);
 	capped = capped && count >= 10000;
 
 	/*
@@ -858,6 +911,9 @@ ListDefinitions(FunctionCallInfo fcinfo, ListVersion version)
 	if (capped && nrows < (uint64) r.limit)
 		next = NULL;
 
+	/* the page is built where its memory stays allocated between calls */
+	render = RenderContext();
+	render_old = MemoryContextSwitchTo(render);
 	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
 	ed_push_int8_field(&state, "count", count);
 	ed_push_cstring_field(&state, "next", next);
@@ -866,6 +922,9 @@ ListDefinitions(FunctionCallInfo fcinfo, ListVersion version)
 		ed_push_bool_field(&state, "count_is_capped", capped);
 	ed_push_definitions_field(&state, "results", page, nrows);
 	result = ed_jsonb_result(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
+	MemoryContextSwitchTo(render_old);
+	if (render == list_render_cxt)
+		MemoryContextReset(render);
 	SPI_finish();
 	return result;
 }

@@ -8,34 +8,198 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
+#include "access/relation.h"
+#include "access/stratnum.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "catalog/namespace.h"
 #include "catalog/pg_type.h"
+#include "executor/tuptable.h"
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/acl.h"
+#include "utils/fmgroids.h"
 #include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/rls.h"
+#include "utils/snapmgr.h"
+#include "rewrite/rowsecurity.h"
 
 #include "definitions.h"
 #include "event_definitions.h"
 #include "render.h"
 
+/*
+ * Is the definitions table's row-level security exactly the extension's
+ * own: the one permissive policy project_access, for every command and
+ * every role?  Then a row is visible to the caller exactly when the
+ * caller may see its project (ed_project_access), which is what that
+ * policy computes with policy_projects().
+ */
+static bool
+OnlyProjectPolicy(Relation rel)
+{
+	RowSecurityPolicy *policy;
+	Datum	   *roles;
+	int			nroles;
+
+	if (rel->rd_rsdesc == NULL || list_length(rel->rd_rsdesc->policies) != 1)
+		return false;
+	policy = linitial(rel->rd_rsdesc->policies);
+	if (!policy->permissive || policy->polcmd != '*' || strcmp(policy->policy_name, "project_access") != 0)
+		return false;
+	deconstruct_array(policy->roles, OIDOID, sizeof(Oid), true, TYPALIGN_INT, &roles, NULL, &nroles);
+	return nroles == 1 && DatumGetObjectId(roles[0]) == ACL_ID_PUBLIC;
+}
+
+/* the definitions table and its unique index on (project_id, name), as last found */
+static Oid	by_name_nsp = InvalidOid;
+static Oid	by_name_relid = InvalidOid;
+static Oid	by_name_indexid = InvalidOid;
+
+/*
+ * Open (AccessShareLock) the definitions table and its unique index on
+ * (project_id, name): by the OIDs found before when they still name them
+ * (the extension may have been dropped and created again since), else
+ * found by name.  False when they do not exist.
+ */
+static bool
+OpenByName(Relation *rel, Relation *index)
+{
+	int			attempt;
+
+	for (attempt = 0; attempt < 2; attempt++)
+	{
+		if (attempt == 1 || !OidIsValid(by_name_relid))
+		{
+			by_name_nsp = get_namespace_oid("event_definitions_private", true);
+			by_name_relid = get_relname_relid("event_definitions", by_name_nsp);
+			by_name_indexid = get_relname_relid("event_definitions_project_id_name_key", by_name_nsp);
+			if (!OidIsValid(by_name_relid) || !OidIsValid(by_name_indexid))
+				return false;
+		}
+		*rel = try_relation_open(by_name_relid, AccessShareLock);
+		*index = *rel ? try_relation_open(by_name_indexid, AccessShareLock) : NULL;
+		if (*index != NULL && (*index)->rd_index != NULL &&
+			(*index)->rd_index->indrelid == by_name_relid &&
+			RelationGetNamespace(*rel) == by_name_nsp &&
+			strcmp(RelationGetRelationName(*rel), "event_definitions") == 0)
+			return true;
+		if (*index != NULL)
+			relation_close(*index, NoLock);
+		if (*rel != NULL)
+			relation_close(*rel, NoLock);
+	}
+	return false;
+}
+
+/*
+ * The definition of a name, as the caller sees it, read straight from the
+ * unique index on (project_id, name) under the calling query's snapshot,
+ * without planning or starting an executor: the caller's SELECT privilege
+ * is checked, and row-level security applied as the table's policy would
+ * (a project the caller may not see has no rows; row_security off under
+ * the policy is the query's error).  *done is false when this path does
+ * not apply (another policy, no privilege): then the query runs, and
+ * reports what it reports.
+ */
+static Datum
+ByNameDirect(int64 project_id, text *name, bool *found, bool *done)
+{
+	Relation	rel;
+	Relation	index;
+	IndexScanDesc scan;
+	TupleTableSlot *slot;
+	ScanKeyData keys[2];
+	HeapTuple	tuple = NULL;
+	Datum		result = (Datum) 0;
+	int			rls;
+
+	*done = false;
+	*found = false;
+	if (!OpenByName(&rel, &index))
+		return (Datum) 0;
+	if (pg_class_aclcheck(RelationGetRelid(rel), GetUserId(), ACL_SELECT) != ACLCHECK_OK)
+	{
+		index_close(index, NoLock);
+		table_close(rel, NoLock);
+		return (Datum) 0;
+	}
+	/* row_security off under a policy: the error the query would raise */
+	rls = check_enable_rls(RelationGetRelid(rel), InvalidOid, false);
+	*done = rls != RLS_ENABLED || OnlyProjectPolicy(rel);
+	if (!*done || (rls == RLS_ENABLED && ed_project_access(project_id) == ED_ACCESS_NONE))
+	{
+		index_close(index, NoLock);
+		table_close(rel, NoLock);
+		return (Datum) 0;
+	}
+
+	ScanKeyEntryInitialize(&keys[0], 0, 1, BTEqualStrategyNumber, InvalidOid,
+						   index->rd_indcollation[0], F_INT8EQ, Int64GetDatum(project_id));
+	ScanKeyEntryInitialize(&keys[1], 0, 2, BTEqualStrategyNumber, InvalidOid,
+						   index->rd_indcollation[1], F_TEXTEQ, PointerGetDatum(name));
+	scan = index_beginscan(rel, index, GetActiveSnapshot(), 2, 0);
+	index_rescan(scan, keys, 2, NULL, 0);
+	slot = table_slot_create(rel, NULL);
+	if (index_getnext_slot(scan, ForwardScanDirection, slot))
+		tuple = ExecCopySlotHeapTuple(slot);
+	index_endscan(scan);
+	ExecDropSingleTupleTableSlot(slot);
+	index_close(index, NoLock);
+
+	if (tuple != NULL)
+	{
+		*found = true;
+		SPI_connect();
+		result = ed_definition_row_jsonb(tuple, RelationGetDescr(rel));
+		SPI_finish();
+	}
+	table_close(rel, NoLock);
+	return result;
+}
+
+/*
+ * The definition of a name through a query as the caller (row-level
+ * security as the table has it).
+ */
+static Datum
+ByNameQuery(int64 project_id, Datum name, bool *found)
+{
+	static EdPlan plan = {
+		"SELECT d.* FROM event_definitions_private.event_definitions d"
+		" WHERE d.project_id OPERATOR(pg_catalog.=) $1 AND d.name OPERATOR(pg_catalog.=) $2",
+		2, {INT8OID, TEXTOID}
+	};
+	Datum		values[2] = {Int64GetDatum(project_id), name};
+	Datum		result = (Datum) 0;
+
+	SPI_connect();
+	*found = ed_exec(&plan, values, NULL, true, 1) > 0;
+	if (*found)
+		result = ed_definition_row_jsonb(SPI_tuptable->vals[0], SPI_tuptable->tupdesc);
+	SPI_finish();
+	return result;
+}
+
 PG_FUNCTION_INFO_V1(ed_event_definition_by_name);
 
 /*
- * event_definition_by_name(project_id, name): exact, case-sensitive.
+ * event_definition_by_name(project_id, name): exact, case-sensitive.  A
+ * lookup by the unique index, without a query when the table's row-level
+ * security is the extension's own (ByNameDirect).
  */
 Datum
 ed_event_definition_by_name(PG_FUNCTION_ARGS)
 {
-	static EdPlan plan = {
-		"SELECT " ED_DEFINITION_COLUMNS
-		" FROM event_definitions_private.event_definitions d"
-		" WHERE d.project_id = $1 AND d.name = $2",
-		2, {INT8OID, TEXTOID}
-	};
 	int64		project_id = ed_project_arg(fcinfo);
-	Datum		values[2];
 	Datum		result;
+	bool		found;
+	bool		done;
 
 	/* PostHog's by_name answers {"detail": ...} only (a handwritten response) */
 	if (PG_ARGISNULL(1) || VARSIZE_ANY_EXHDR(PG_GETARG_TEXT_PP(1)) == 0)
@@ -46,10 +210,10 @@ ed_event_definition_by_name(PG_FUNCTION_ARGS)
 				 errhint("{\"detail\":\"Query parameter 'name' is required\"}"),
 				 err_generic_string(PG_DIAG_COLUMN_NAME, "name")));
 
-	values[0] = Int64GetDatum(project_id);
-	values[1] = PG_GETARG_DATUM(1);
-	SPI_connect();
-	if (ed_exec(&plan, values, NULL, true, 1) == 0)
+	result = ByNameDirect(project_id, PG_GETARG_TEXT_PP(1), &found, &done);
+	if (!done)
+		result = ByNameQuery(project_id, PG_GETARG_DATUM(1), &found);
+	if (!found)
 	{
 		/* a short prefix of the name: a long one would flood the log */
 		char	   *name = ed_value_prefix(text_to_cstring(PG_GETARG_TEXT_PP(1)));
@@ -66,8 +230,6 @@ ed_event_definition_by_name(PG_FUNCTION_ARGS)
 				 errdetail("%s", detail),
 				 errhint("%s", object.data)));
 	}
-	result = ed_definition_jsonb(SPI_tuptable->vals[0], SPI_tuptable->tupdesc);
-	SPI_finish();
 	PG_RETURN_DATUM(result);
 }
 

@@ -19,6 +19,7 @@
  */
 #include "postgres.h"
 
+#include "access/htup_details.h"
 #include "catalog/pg_type.h"
 #include "miscadmin.h"
 #include "utils/array.h"
@@ -358,26 +359,49 @@ PushBoolField(JsonbParseState **state, const char *key, Datum value, bool isnull
 		PushBool(state, WJB_VALUE, DatumGetBool(value));
 }
 
+/* The names of the columns of ED_DEFINITION_COLUMNS, in its order. */
+static const char *const definition_columns[COL_DEFAULT_COLUMNS] = {
+	"id", "name", "owner_id", "description", "tags", "created_at", "updated_at",
+	"updated_by_id", "last_seen_at", "verified", "verified_at", "verified_by_id",
+	"hidden", "enforcement_mode", "promoted_property", "created_by_id", "default_columns"
+};
+
+/* Where each column of ED_DEFINITION_COLUMNS is in a row: 0-based, by COL_ - 1. */
+typedef struct ColumnMap
+{
+	int			at[COL_DEFAULT_COLUMNS];
+} ColumnMap;
+
+/* ED_DEFINITION_COLUMNS itself */
+static const ColumnMap select_list_map = {{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}};
+
 /*
- * Push one definition, a row of ED_DEFINITION_COLUMNS, as an object (the
- * view's row without project_id): the document itself or an array element.
- * Returns the object when it is the document.
+ * Push one definition, a row with the columns of ED_DEFINITION_COLUMNS at
+ * the places map says, as an object (the view's row without project_id):
+ * the document itself or an array element.  Returns the object when it is
+ * the document.
  *
  * The keys are pushed in jsonb's own order (shorter first, then bytewise),
  * so that the sort that ends the object finds them sorted.
  */
 static JsonbValue *
-PushDefinition(JsonbParseState **state, HeapTuple tuple, TupleDesc desc)
+PushDefinition(JsonbParseState **state, HeapTuple tuple, TupleDesc desc, const ColumnMap *map)
 {
+	Datum	   *values = palloc(sizeof(Datum) * desc->natts);
+	bool	   *isnull = palloc(sizeof(bool) * desc->natts);
 	Datum		v[COL_DEFAULT_COLUMNS + 1];
 	bool		n[COL_DEFAULT_COLUMNS + 1];
 	int			col;
 	char	   *id;
 	char	   *updated_at;
 
-	Assert(desc->natts == COL_DEFAULT_COLUMNS);
+	/* one pass over the row, not one walk per column */
+	heap_deform_tuple(tuple, desc, values, isnull);
 	for (col = 1; col <= COL_DEFAULT_COLUMNS; col++)
-		v[col] = SPI_getbinval(tuple, desc, col, &n[col]);
+	{
+		v[col] = values[map->at[col - 1]];
+		n[col] = isnull[map->at[col - 1]];
+	}
 
 	pushJsonbValue(state, WJB_BEGIN_OBJECT, NULL);
 	id = ed_uuid_text(DatumGetUUIDP(v[COL_ID]));
@@ -421,8 +445,55 @@ ed_definition_jsonb(HeapTuple tuple, TupleDesc desc)
 {
 	JsonbParseState *state = NULL;
 
+	Assert(desc->natts == COL_DEFAULT_COLUMNS);
 	CheckUserObjects();
-	return ed_jsonb_result(PushDefinition(&state, tuple, desc));
+	return ed_jsonb_result(PushDefinition(&state, tuple, desc, &select_list_map));
+}
+
+/*
+ * Where the columns of ED_DEFINITION_COLUMNS are in a whole row of the
+ * definitions table (d.*), found by name once per backend and checked on
+ * each use (the table may have changed since).
+ */
+static const ColumnMap *
+WholeRowMap(TupleDesc desc)
+{
+	static ColumnMap map;
+	static bool known = false;
+	int			col,
+				i;
+
+	for (col = 0; known && col < COL_DEFAULT_COLUMNS; col++)
+		if (map.at[col] >= desc->natts ||
+			strcmp(NameStr(TupleDescAttr(desc, map.at[col])->attname), definition_columns[col]) != 0)
+			known = false;
+	if (known)
+		return &map;
+	for (col = 0; col < COL_DEFAULT_COLUMNS; col++)
+	{
+		for (i = 0; i < desc->natts; i++)
+			if (strcmp(NameStr(TupleDescAttr(desc, i)->attname), definition_columns[col]) == 0)
+				break;
+		if (i == desc->natts)
+			elog(ERROR, "event definition row has no column \"%s\"", definition_columns[col]);
+		map.at[col] = i;
+	}
+	known = true;
+	return &map;
+}
+
+/*
+ * One definition, a whole row of the definitions table (SELECT d.*, which
+ * the executor returns without projecting), as a jsonb Datum in the upper
+ * executor context.
+ */
+Datum
+ed_definition_row_jsonb(HeapTuple tuple, TupleDesc desc)
+{
+	JsonbParseState *state = NULL;
+
+	CheckUserObjects();
+	return ed_jsonb_result(PushDefinition(&state, tuple, desc, WholeRowMap(desc)));
 }
 
 /*
@@ -450,7 +521,7 @@ ed_push_definitions_field(JsonbParseState **state, const char *key,
 	for (row = 0; row < nrows; row++)
 	{
 		CHECK_FOR_INTERRUPTS();
-		PushDefinition(state, rows->vals[row], rows->tupdesc);
+		PushDefinition(state, rows->vals[row], rows->tupdesc, &select_list_map);
 	}
 	pushJsonbValue(state, WJB_END_ARRAY, NULL);
 }

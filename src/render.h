@@ -25,6 +25,7 @@
 
 extern Datum ed_jsonb_result(JsonbValue *doc);
 extern Datum ed_definition_jsonb(HeapTuple tuple, TupleDesc desc);
+extern Datum ed_definition_row_jsonb(HeapTuple tuple, TupleDesc desc);
 extern void ed_push_definitions_field(JsonbParseState **state, const char *key,
 									  SPITupleTable *rows, uint64 nrows);
 extern void ed_push_key(JsonbParseState **state, const char *key);

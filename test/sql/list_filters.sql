@@ -198,6 +198,26 @@ FROM unnest(ARRAY[false, true, NULL]) e,
 	 event_definitions.list_event_definitions(3104, exclude_stale => e) r
 ORDER BY e NULLS LAST;
 --
+-- case 23b: exclude_stale follows the project's stale_after_days (and goes back to 30
+-- when the setting does); another project's setting changes nothing here
+--
+SELECT event_definitions.update_project_settings(3104, '{"stale_after_days": 40}') IS NOT NULL AS updated;
+SELECT event_definitions.project_settings(3104)->'stale_after_days' AS stale_after_days;
+SELECT jsonb_path_query_array(event_definitions.list_event_definitions(3104, exclude_stale => true),
+							  '$.results[*].name') AS names_40_days;
+SELECT event_definitions.update_project_settings(3104, '{"stale_after_days": 2}') IS NOT NULL AS updated;
+SELECT event_definitions.project_settings(3104)->'stale_after_days' AS stale_after_days;
+SELECT r->'count' AS count, jsonb_path_query_array(r, '$.results[*].name') AS names_2_days
+FROM event_definitions.list_event_definitions(3104, exclude_stale => true) r;
+SELECT event_definitions.update_project_settings(3103, '{"stale_after_days": 1000}') IS NOT NULL AS updated;
+SELECT event_definitions.project_settings(3103)->'stale_after_days' AS other_project;
+SELECT jsonb_path_query_array(event_definitions.list_event_definitions(3104, exclude_stale => true),
+							  '$.results[*].name') AS still_2_days;
+SELECT event_definitions.update_project_settings(3104, '{"stale_after_days": 30}') IS NOT NULL AS updated;
+SELECT event_definitions.project_settings(3104)->'stale_after_days' AS stale_after_days;
+SELECT jsonb_path_query_array(event_definitions.list_event_definitions(3104, exclude_stale => true),
+							  '$.results[*].name') AS names_30_days;
+--
 -- case 11: a reader sees only its own projects; another project answers like a missing one
 --
 CREATE ROLE regress_list_filters_reader LOGIN;
