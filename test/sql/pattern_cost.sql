@@ -6,12 +6,12 @@
 -- optional parts.  Each would otherwise take seconds of a writer's
 -- statement, and again in every ingesting backend that compiles it.
 -- Patterns just inside the bounds, and ordinary ones, are accepted.
--- Project 7801.
+-- Project 7851.
 \set VERBOSITY terse
 \getenv abs_srcdir PG_ABS_SRCDIR
 \i :abs_srcdir/sql/include/try_terse.psql
-SELECT event_definitions.upsert_project(7801, 'Pattern cost') ->> 'name';
-SELECT event_definitions.update_project_settings(7801, '{"event_name_pattern": "^[a-z][a-z0-9_]*$"}') ->> 'event_name_pattern' AS before;
+SELECT event_definitions.upsert_project(7851, 'Pattern cost') ->> 'name';
+SELECT event_definitions.update_project_settings(7851, '{"event_name_pattern": "^[a-z][a-z0-9_]*$"}') ->> 'event_name_pattern' AS before;
 
 CREATE TEMP TABLE patterns (n serial, pattern text);
 INSERT INTO patterns (pattern) VALUES
@@ -57,9 +57,9 @@ INSERT INTO patterns (pattern) VALUES
 	('a{3'),
 	('(unclosed');
 SELECT n, left(pattern, 30) AS pattern,
-	   pg_temp.try(format('SELECT event_definitions.update_project_settings(7801, %L) ->> ''event_name_pattern'' IS NOT NULL',
+	   pg_temp.try(format('SELECT event_definitions.update_project_settings(7851, %L) ->> ''event_name_pattern'' IS NOT NULL',
 						  json_build_object('event_name_pattern', pattern))) AS naming,
-	   pg_temp.try(format('SELECT event_definitions.create_property_group(7801, %L) IS NOT NULL',
+	   pg_temp.try(format('SELECT event_definitions.create_property_group(7851, %L) IS NOT NULL',
 						  json_build_object('name', 'group_' || n, 'properties',
 											json_build_array(json_build_object('name', 'p', 'property_type', 'String',
 																			   'rules', json_build_object('pattern', pattern)))))) AS rule
@@ -67,8 +67,8 @@ FROM patterns ORDER BY n;
 -- a refused pattern changed nothing: the groups written are the accepted
 -- ones, and the settings hold the last accepted pattern
 SELECT string_agg(substr(name, 7), ',' ORDER BY substr(name, 7)::int) AS groups_written
-FROM event_definitions_private.property_groups WHERE project_id = 7801;
-SELECT left(event_definitions.project_settings(7801) ->> 'event_name_pattern', 20) AS after;
+FROM event_definitions_private.property_groups WHERE project_id = 7851;
+SELECT left(event_definitions.project_settings(7851) ->> 'event_name_pattern', 20) AS after;
 -- the property-name pattern is checked the same way, and so is a plan's
-SELECT pg_temp.try($$SELECT event_definitions.update_project_settings(7801, '{"property_name_pattern": "(a*)+"}')$$) AS property_name_pattern;
-SELECT pg_temp.try($$SELECT event_definitions.diff_tracking_plan(7801, '{"version": 1, "settings": {"event_name_pattern": "(?=a)"}, "events": [], "property_groups": []}')$$) AS plan;
+SELECT pg_temp.try($$SELECT event_definitions.update_project_settings(7851, '{"property_name_pattern": "(a*)+"}')$$) AS property_name_pattern;
+SELECT pg_temp.try($$SELECT event_definitions.diff_tracking_plan(7851, '{"version": 1, "settings": {"event_name_pattern": "(?=a)"}, "events": [], "property_groups": []}')$$) AS plan;
