@@ -72,7 +72,9 @@ typedef struct EdRules
 	int			nenum_numbers;	/* Numeric */
 	double	   *enum_numbers;
 	int			enum_booleans;	/* Boolean: 1 false, 2 true */
-	EdPattern  *pattern;
+	char	   *pattern;		/* NULL: none; compiled when checked (rules.c keeps a few) */
+	EdPattern  *compiled;		/* pattern compiled, while kept_generation is current */
+	uint64		kept_generation;
 	bool		has_minimum,
 				has_maximum,
 				has_exclusive_minimum,

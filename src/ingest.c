@@ -17,17 +17,25 @@
  * row per backend, with a few example payloads.
  *
  * Each backend keeps what an event's checks need: its definition (id,
- * whether it has been seen, how recently, its enforcement mode) and its
- * properties with their compiled rules; the project's settings
- * (settings.c); which projects exist.  So an event of a known name costs
- * no statement at all, and last_seen_at is written at most once per name
- * per event_definitions.last_seen_interval (an hour by default): steady
- * ingestion does not churn the table.  Every change of what is kept
+ * whether it has been seen, how recently, its enforcement mode, its
+ * attached property groups), each property group's properties (kept once,
+ * however many definitions it is attached to) with their rules (compiled
+ * once for all properties with the same rules); the project's settings
+ * (settings.c); which projects exist.  What is kept, and what one call
+ * reads, grows with the catalog's size, never with its groups' properties
+ * times the definitions they are attached to.  So an event of a known
+ * name costs no statement at all, and last_seen_at is written at most once
+ * per name per event_definitions.last_seen_interval (an hour by default):
+ * steady ingestion does not churn the table.  Every change of what is kept
  * (enforcement modes, attached groups, properties and rules, settings,
  * deleted definitions and projects) fires a trigger that sends a relcache
  * invalidation of project_settings (ed_ingest_config_changed), which makes
  * every backend forget all of it; a definition created elsewhere needs no
- * invalidation, since an unknown name is read.
+ * invalidation, since an unknown name is read.  One call answers at most
+ * ED_MAX_CALL_VIOLATIONS violations and keeps at most
+ * ED_MAX_CALL_EXAMPLE_BYTES of example payloads (then their sizes), so that
+ * neither its answer nor what it writes grows with its events times their
+ * groups' properties beyond a bound.
  *
  *-------------------------------------------------------------------------
  */
@@ -44,6 +52,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
+#include "utils/datum.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
 #include "utils/jsonb.h"
@@ -63,19 +72,53 @@
 #define ED_MAX_BATCH_BYTES (32 * 1024 * 1024)
 /* an example payload larger than this is kept as its size only */
 #define ED_MAX_EXAMPLE_BYTES 4096
-/* beyond this many kept definitions, the cache starts again */
+/* a call keeps at most this many bytes of example payloads, then their sizes */
+#define ED_MAX_CALL_EXAMPLE_BYTES (4 * 1024 * 1024)
+/* a call answers at most this many violations */
+#define ED_MAX_CALL_VIOLATIONS 100000
+/* beyond this many kept definitions, or this much memory, the cache starts again */
 #define INGEST_KEPT_MAX 100000
+#define INGEST_KEPT_BYTES (64 * 1024 * 1024)
 
 int			ed_last_seen_interval = 3600;	/* event_definitions.last_seen_interval */
 
-/* A property an event's checks know: merged over its groups by name. */
+/* A property of a property group, as the checks read it. */
 typedef struct IngestProperty
 {
 	char	   *name;
 	const char *type;			/* String, Numeric, Boolean, DateTime, Object, Array */
-	bool		required;		/* by any group */
-	EdRules    *rules;			/* NULL: none */
+	bool		required;
+	EdRules    *rules;			/* NULL: none; shared by every property with these rules */
 } IngestProperty;
+
+/* The key of a kept property group. */
+typedef struct IngestGroupKey
+{
+	int64		project_id;
+	pg_uuid_t	id;
+} IngestGroupKey;
+
+/* A property group's properties, by name, shared by its definitions. */
+typedef struct IngestGroup
+{
+	IngestGroupKey key;
+	bool		loaded;			/* props are read */
+	int			nprops;
+	IngestProperty *props;
+} IngestGroup;
+
+/* The key of kept compiled rules: the stored jsonb's bytes. */
+typedef struct IngestRulesKey
+{
+	Size		len;
+	const char *data;			/* copied into the cache's context on entry */
+} IngestRulesKey;
+
+typedef struct IngestRulesEntry
+{
+	IngestRulesKey key;
+	EdRules    *rules;
+} IngestRulesEntry;
 
 /* The key of a kept definition. */
 typedef struct IngestKey
@@ -93,8 +136,8 @@ typedef struct IngestEntry
 	bool		ever_seen;		/* last_seen_at is set */
 	TimestampTz last_seen;		/* at least this (another backend may know later) */
 	bool		reject;			/* enforcement_mode is not "allow" */
-	int			nprops;
-	IngestProperty *props;		/* by name */
+	int			ngroups;
+	IngestGroup **groups;		/* attached, by id */
 } IngestEntry;
 
 /* A project known to exist (for an admin, who is no member). */
@@ -104,9 +147,12 @@ typedef struct ProjectEntry
 } ProjectEntry;
 
 static HTAB *definitions = NULL;
+static HTAB *groups = NULL;
+static HTAB *rules_kept = NULL;
 static HTAB *projects = NULL;
 static MemoryContext ingest_cxt = NULL;
 static bool config_stale = false;
+static bool loading = false;	/* a load that did not end (an error) left the kept half-made */
 static uint64 config_generation = 0;
 static Oid	config_relid = InvalidOid;
 static bool callback_registered = false;
@@ -188,8 +234,41 @@ IngestKeyCopy(void *dest, const void *src, Size keysize)
 }
 
 /*
- * Start what is kept again: the definitions, the projects and the
- * settings (their compiled patterns and rules freed with them).
+ * Hash, match and copy of an IngestRulesKey.
+ */
+static uint32
+RulesKeyHash(const void *key, Size keysize)
+{
+	const IngestRulesKey *k = key;
+
+	return hash_bytes((const unsigned char *) k->data, (int) k->len);
+}
+
+static int
+RulesKeyMatch(const void *a, const void *b, Size keysize)
+{
+	const IngestRulesKey *x = a;
+	const IngestRulesKey *y = b;
+
+	return x->len == y->len && memcmp(x->data, y->data, x->len) == 0 ? 0 : 1;
+}
+
+static void *
+RulesKeyCopy(void *dest, const void *src, Size keysize)
+{
+	IngestRulesKey *d = dest;
+	const IngestRulesKey *s = src;
+	char	   *data = MemoryContextAlloc(ingest_cxt, s->len);
+
+	memcpy(data, s->data, s->len);
+	d->len = s->len;
+	d->data = data;
+	return dest;
+}
+
+/*
+ * Start what is kept again: the definitions, the groups, the rules, the
+ * projects and the settings (their compiled patterns freed with them).
  */
 static void
 ResetKept(void)
@@ -212,11 +291,23 @@ ResetKept(void)
 	ctl.hcxt = ingest_cxt;
 	definitions = hash_create("event_definitions ingestion definitions", 256, &ctl,
 							  HASH_ELEM | HASH_FUNCTION | HASH_COMPARE | HASH_KEYCOPY | HASH_CONTEXT);
+	ctl.keysize = sizeof(IngestRulesKey);
+	ctl.entrysize = sizeof(IngestRulesEntry);
+	ctl.hash = RulesKeyHash;
+	ctl.match = RulesKeyMatch;
+	ctl.keycopy = RulesKeyCopy;
+	rules_kept = hash_create("event_definitions ingestion rules", 64, &ctl,
+							 HASH_ELEM | HASH_FUNCTION | HASH_COMPARE | HASH_KEYCOPY | HASH_CONTEXT);
+	ctl.keysize = sizeof(IngestGroupKey);
+	ctl.entrysize = sizeof(IngestGroup);
+	groups = hash_create("event_definitions ingestion groups", 64, &ctl,
+						 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	ctl.keysize = sizeof(int64);
 	ctl.entrysize = sizeof(ProjectEntry);
 	projects = hash_create("event_definitions ingestion projects", 16, &ctl,
 						   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	config_stale = false;
+	loading = false;
 }
 
 /*
@@ -227,7 +318,8 @@ ResetKept(void)
 static void
 CheckKept(void)
 {
-	if (definitions == NULL || config_stale || hash_get_num_entries(definitions) >= INGEST_KEPT_MAX)
+	if (definitions == NULL || config_stale || loading || hash_get_num_entries(definitions) >= INGEST_KEPT_MAX ||
+		MemoryContextMemAllocated(ingest_cxt, true) > INGEST_KEPT_BYTES)
 		ResetKept();
 }
 
@@ -250,52 +342,213 @@ RequireProject(int64 project_id)
 }
 
 /*
- * Load the definitions of names (those not kept) with their properties,
- * in one query (as the caller, under row-level security), and keep them.  A name without a
+ * qsort comparators: properties by name (byte order), uuid Datums.
+ */
+static int
+CompareProperties(const void *a, const void *b)
+{
+	return strcmp(((const IngestProperty *) a)->name, ((const IngestProperty *) b)->name);
+}
+
+static int
+CompareUuidDatums(const void *a, const void *b)
+{
+	return memcmp(DatumGetUUIDP(*(const Datum *) a), DatumGetUUIDP(*(const Datum *) b), UUID_LEN);
+}
+
+/*
+ * The compiled rules of a stored rules document, compiled once for every
+ * property that has the same rules.
+ */
+static EdRules *
+KeptRules(Jsonb *stored)
+{
+	IngestRulesKey key = {VARSIZE(stored), (const char *) stored};
+	bool		found;
+	IngestRulesEntry *entry = hash_search(rules_kept, &key, HASH_ENTER, &found);
+
+	if (!found)
+	{
+		entry->rules = NULL;
+		entry->rules = ed_rules_compile(stored, ingest_cxt);
+	}
+	return entry->rules;
+}
+
+/*
+ * Read the properties of the groups that are not loaded yet (ids, n of
+ * them), in one query (as the caller, under row-level security), and keep
+ * them: each group's by name.  Answers whether the answer may be kept.
+ */
+static bool
+LoadGroups(int64 project_id, Datum *ids, int n)
+{
+#define LOAD_GROUPS_SQL(rules) \
+		"SELECT p.property_group_id, p.name, p.property_type, p.is_required, " rules \
+		" FROM event_definitions_private.property_group_properties p" \
+		" WHERE p.project_id OPERATOR(pg_catalog.=) $1" \
+		"  AND p.property_group_id OPERATOR(pg_catalog.=) ANY ($2)" \
+		" ORDER BY p.property_group_id"
+	static EdPlan plans[2] = {
+		/* releases before 1.3 have no value rules */
+		{LOAD_GROUPS_SQL("NULL::pg_catalog.jsonb"), 2, {INT8OID, UUIDARRAYOID}},
+		{LOAD_GROUPS_SQL("p.rules"), 2, {INT8OID, UUIDARRAYOID}}
+	};
+	static const char *const types[] = {"String", "Numeric", "Boolean", "DateTime", "Object", "Array"};
+	EdPlan	   *plan = &plans[ed_governance_installed() ? 1 : 0];
+	Datum		values[2] = {Int64GetDatum(project_id),
+	PointerGetDatum(construct_array(ids, n, UUIDOID, UUID_LEN, false, TYPALIGN_CHAR))};
+	bool		keep = true;
+	int			nrows = ed_exec_latest(plan, values, NULL, &keep, 0);
+	SPITupleTable *rows = SPI_tuptable;
+	int			row = 0;
+	int			i;
+
+	while (row < nrows)
+	{
+		TupleDesc	desc = rows->tupdesc;
+		IngestGroupKey key;
+		IngestGroup *group;
+		bool		isnull;
+		int			first = row;
+
+		CHECK_FOR_INTERRUPTS();
+		memset(&key, 0, sizeof(key));
+		key.project_id = project_id;
+		key.id = *DatumGetUUIDP(SPI_getbinval(rows->vals[row], desc, 1, &isnull));
+		while (row < nrows &&
+			   memcmp(DatumGetUUIDP(SPI_getbinval(rows->vals[row], desc, 1, &isnull)), &key.id, UUID_LEN) == 0)
+			row++;
+		group = hash_search(groups, &key, HASH_FIND, NULL);
+		if (group == NULL || group->loaded)
+			continue;
+		group->props = MemoryContextAlloc(ingest_cxt, sizeof(IngestProperty) * (row - first));
+		group->nprops = 0;
+		for (i = first; i < row; i++)
+		{
+			HeapTuple	t = rows->vals[i];
+			IngestProperty *p = &group->props[group->nprops++];
+			char	   *type = SPI_getvalue(t, desc, 3);
+			Datum		rules;
+			int			k;
+
+			CHECK_FOR_INTERRUPTS();
+			p->name = MemoryContextStrdup(ingest_cxt, SPI_getvalue(t, desc, 2));
+			p->type = "";
+			for (k = 0; k < (int) lengthof(types); k++)
+				if (strcmp(type, types[k]) == 0)
+					p->type = types[k];
+			p->required = DatumGetBool(SPI_getbinval(t, desc, 4, &isnull));
+			rules = SPI_getbinval(t, desc, 5, &isnull);
+			p->rules = isnull ? NULL : KeptRules(DatumGetJsonbP(rules));
+		}
+		qsort(group->props, group->nprops, sizeof(IngestProperty), CompareProperties);
+		group->loaded = true;
+	}
+	SPI_freetuptable(rows);
+	/* a group without properties has no rows */
+	for (i = 0; i < n; i++)
+	{
+		IngestGroupKey key;
+		IngestGroup *group;
+
+		memset(&key, 0, sizeof(key));
+		key.project_id = project_id;
+		key.id = *DatumGetUUIDP(ids[i]);
+		group = hash_search(groups, &key, HASH_FIND, NULL);
+		if (!group->loaded)
+		{
+			group->nprops = 0;
+			group->props = NULL;
+			group->loaded = true;
+		}
+	}
+	return keep;
+}
+
+/*
+ * The kept group of an id (made, not loaded, when new); *load collects the
+ * ids to read.
+ */
+static IngestGroup *
+KeptGroup(int64 project_id, pg_uuid_t *id, Datum *load, int *nload)
+{
+	IngestGroupKey key;
+	bool		found;
+	IngestGroup *group;
+
+	memset(&key, 0, sizeof(key));
+	key.project_id = project_id;
+	key.id = *id;
+	group = hash_search(groups, &key, HASH_ENTER, &found);
+	if (!found)
+	{
+		group->loaded = false;
+		group->nprops = 0;
+		group->props = NULL;
+	}
+	if (!group->loaded)
+		load[(*nload)++] = UUIDPGetDatum(&group->key.id);
+	return group;
+}
+
+/*
+ * Load the definitions of names (those not kept) with their attached
+ * groups, in one query (as the caller, under row-level security), then
+ * the properties of the groups not kept, and keep them.  A name without a
  * definition stays unknown.
  */
 static void
 LoadDefinitions(int64 project_id, char **names, int n)
 {
-#define LOAD_DEFINITIONS_SQL(rules) \
-		"SELECT d.name, d.id, d.created_at IS NOT NULL, d.last_seen_at, d.enforcement_mode," \
-		"  p.name, p.property_type, p.is_required, " rules \
-		" FROM event_definitions_private.event_definitions d" \
-		" LEFT JOIN event_definitions_private.event_schemas s" \
-		"  ON s.project_id = d.project_id AND s.event_definition_id = d.id" \
-		" LEFT JOIN event_definitions_private.property_group_properties p" \
-		"  ON p.project_id = s.project_id AND p.property_group_id = s.property_group_id" \
-		" WHERE d.project_id = $1 AND d.name = ANY ($2)" \
-		" ORDER BY d.name, p.name, p.is_required DESC"
-	static EdPlan plans[2] = {
-		/* releases before 1.3 have no value rules */
-		{LOAD_DEFINITIONS_SQL("NULL::pg_catalog.jsonb"), 2, {INT8OID, TEXTARRAYOID}},
-		{LOAD_DEFINITIONS_SQL("p.rules"), 2, {INT8OID, TEXTARRAYOID}}
+	static EdPlan plan = {
+		"SELECT d.name, d.id, d.created_at IS NOT NULL, d.last_seen_at, d.enforcement_mode,"
+		" ARRAY(SELECT s.property_group_id FROM event_definitions_private.event_schemas s"
+		"  WHERE s.project_id OPERATOR(pg_catalog.=) d.project_id"
+		"   AND s.event_definition_id OPERATOR(pg_catalog.=) d.id ORDER BY s.property_group_id)"
+		" FROM event_definitions_private.event_definitions d"
+		" WHERE d.project_id OPERATOR(pg_catalog.=) $1 AND d.name OPERATOR(pg_catalog.=) ANY ($2)",
+		2, {INT8OID, TEXTARRAYOID}
 	};
-	EdPlan	   *plan = &plans[ed_governance_installed() ? 1 : 0];
-	static const char *const types[] = {"String", "Numeric", "Boolean", "DateTime", "Object", "Array"};
 	Datum		values[2] = {Int64GetDatum(project_id), ed_text_array(names, n)};
 	bool		keep = true;
 	uint64		started = config_generation;
-	int			nrows = ed_exec_latest(plan, values, NULL, &keep, 0);
-	SPITupleTable *rows = SPI_tuptable;
-	IngestEntry *entry = NULL;
-	int			row = 0;
+	int			nrows;
+	SPITupleTable *rows;
+	ArrayType **attached;
+	int			nattached = 0;
+	Datum	   *load;
+	int			nload = 0;
+	int			row;
+	int			i;
 
-	if (!keep || config_generation != started)
-		config_stale = true;	/* use now, forget at the next call */
-	while (row < nrows)
+	loading = true;
+	nrows = ed_exec_latest(&plan, values, NULL, &keep, 0);
+	rows = SPI_tuptable;
+	attached = palloc(sizeof(ArrayType *) * Max(nrows, 1));
+
+	/* the groups of the definitions: those not loaded are read once each */
+	for (row = 0; row < nrows; row++)
+	{
+		bool		isnull;
+
+		attached[row] = DatumGetArrayTypeP(SPI_getbinval(rows->vals[row], rows->tupdesc, 6, &isnull));
+		nattached += ArrayGetNItems(ARR_NDIM(attached[row]), ARR_DIMS(attached[row]));
+	}
+	load = palloc(sizeof(Datum) * Max(nattached, 1));
+	for (row = 0; row < nrows; row++)
 	{
 		HeapTuple	tuple = rows->vals[row];
 		TupleDesc	desc = rows->tupdesc;
 		IngestKey	key;
+		IngestEntry *entry;
+		Datum	   *ids;
+		int			nids;
 		bool		isnull;
 		bool		found;
-		int			first = row;
-		int			i;
-		MemoryContext old;
 
 		CHECK_FOR_INTERRUPTS();
+		deconstruct_array(attached[row], UUIDOID, UUID_LEN, false, TYPALIGN_CHAR, &ids, NULL, &nids);
 		key.project_id = project_id;
 		key.name = SPI_getvalue(tuple, desc, 1);
 		entry = hash_search(definitions, &key, HASH_ENTER, &found);
@@ -304,38 +557,25 @@ LoadDefinitions(int64 project_id, char **names, int n)
 		entry->last_seen = DatumGetTimestampTz(SPI_getbinval(tuple, desc, 4, &isnull));
 		entry->ever_seen = !isnull;
 		entry->reject = strcmp(SPI_getvalue(tuple, desc, 5), "allow") != 0;
-		/* the rows of this name: its properties, merged by name (required if any says so) */
-		while (row < nrows && strcmp(SPI_getvalue(rows->vals[row], desc, 1), key.name) == 0)
-			row++;
-		old = MemoryContextSwitchTo(ingest_cxt);
-		entry->props = palloc(sizeof(IngestProperty) * Max(row - first, 1));
-		entry->nprops = 0;
-		for (i = first; i < row; i++)
-		{
-			HeapTuple	t = rows->vals[i];
-			char	   *prop = SPI_getvalue(t, desc, 6);
-			char	   *type;
-			Datum		rules;
-			int			k;
-
-			if (prop == NULL)
-				continue;
-			if (entry->nprops > 0 && strcmp(entry->props[entry->nprops - 1].name, prop) == 0)
-				continue;		/* later groups' copies: the first (required) one counts */
-			entry->props[entry->nprops].name = prop;
-			type = SPI_getvalue(t, desc, 7);
-			entry->props[entry->nprops].type = "";
-			for (k = 0; k < (int) lengthof(types); k++)
-				if (strcmp(type, types[k]) == 0)
-					entry->props[entry->nprops].type = types[k];
-			entry->props[entry->nprops].required = DatumGetBool(SPI_getbinval(t, desc, 8, &isnull));
-			rules = SPI_getbinval(t, desc, 9, &isnull);
-			entry->props[entry->nprops].rules = isnull ? NULL :
-				ed_rules_compile(DatumGetJsonbPCopy(rules), ingest_cxt);
-			entry->nprops++;
-		}
-		MemoryContextSwitchTo(old);
+		entry->ngroups = nids;
+		entry->groups = MemoryContextAlloc(ingest_cxt, sizeof(IngestGroup *) * Max(nids, 1));
+		for (i = 0; i < nids; i++)
+			entry->groups[i] = KeptGroup(project_id, DatumGetUUIDP(ids[i]), load, &nload);
 	}
+	if (nload > 0)
+	{
+		/* each group once */
+		qsort(load, nload, sizeof(Datum), CompareUuidDatums);
+		for (i = 1, row = 1; i < nload; i++)
+			if (CompareUuidDatums(&load[row - 1], &load[i]) != 0)
+				load[row++] = load[i];
+		nload = row;
+		if (!LoadGroups(project_id, load, nload))
+			keep = false;
+	}
+	if (!keep || config_generation != started)
+		config_stale = true;	/* use now, forget at the next call */
+	loading = false;
 }
 
 /*
@@ -412,18 +652,41 @@ typedef struct Outcome
 {
 	bool		accepted;
 	int			nviolations;
+	int			maxviolations;	/* room in violations */
 	Violation  *violations;
 } Outcome;
 
+/* the violations of the call so far (ED_MAX_CALL_VIOLATIONS at most) */
+static int64 call_violations = 0;
+
 /*
- * Add a violation to an outcome (room for every property's and the event's
- * own is made by the caller).
+ * Add a violation to an outcome; PT413 when the call has found more than
+ * it answers.
  */
 static Violation *
 AddViolation(Outcome *o, const char *property, const char *violation)
 {
-	Violation  *v = &o->violations[o->nviolations++];
+	Violation  *v;
 
+	if (++call_violations > ED_MAX_CALL_VIOLATIONS)
+	{
+		char	   *detail = psprintf("The events have more than %d violations, which is the most one call answers; send fewer events.",
+									  ED_MAX_CALL_VIOLATIONS);
+
+		ereport(ERROR,
+				(errcode(ERRCODE_ED_TOO_LARGE),
+				 errmsg("the events have too many violations"),
+				 errdetail("%s", detail),
+				 errhint("%s", ed_posthog_error("invalid_request", "request_too_large", detail, NULL))));
+	}
+	if (o->nviolations == o->maxviolations)
+	{
+		o->maxviolations = Max(o->maxviolations * 2, 4);
+		o->violations = o->violations == NULL ?
+			palloc(sizeof(Violation) * o->maxviolations) :
+			repalloc(o->violations, sizeof(Violation) * o->maxviolations);
+	}
+	v = &o->violations[o->nviolations++];
 	memset(v, 0, sizeof(*v));
 	v->property = property;
 	v->violation = violation;
@@ -431,43 +694,127 @@ AddViolation(Outcome *o, const char *property, const char *violation)
 }
 
 /*
- * Check an event's properties against its definition's: missing required,
- * type mismatches, value rules.
+ * Check one property of an event (required when any of the event's groups
+ * requires it): missing, type mismatch, value rules.
+ */
+static void
+CheckProperty(IngestProperty *p, bool required, Jsonb *properties, Outcome *o)
+{
+	JsonbValue *value = NULL;
+	EdRuleViolation found[8];
+	int			nfound,
+				k;
+
+	if (properties != NULL)
+		value = ed_jsonb_member(&properties->root, p->name);
+	if (value == NULL || value->type == jbvNull)
+	{
+		if (required)
+			AddViolation(o, p->name, "missing_required");
+		return;
+	}
+	if (!ValueFitsType(value, p->type))
+	{
+		Violation  *v = AddViolation(o, p->name, "type_mismatch");
+
+		v->expected = p->type;
+		v->got = JsonbTypeName(value);
+		return;
+	}
+	nfound = ed_rules_check(p->rules, p->type, value, found);
+	for (k = 0; k < nfound; k++)
+		AddViolation(o, p->name, found[k].violation)->rule = found[k].rule;
+}
+
+/* A group's next property, in the merge of an event's groups by name. */
+typedef struct GroupCursor
+{
+	IngestGroup *group;
+	int			order;			/* the group's place among the event's */
+	int			next;
+} GroupCursor;
+
+/*
+ * Whether cursor a comes before b: by property name, then group order.
+ */
+static bool
+CursorBefore(GroupCursor *a, GroupCursor *b)
+{
+	int			c = strcmp(a->group->props[a->next].name, b->group->props[b->next].name);
+
+	return c < 0 || (c == 0 && a->order < b->order);
+}
+
+/*
+ * Restore the heap order of cursors below i.
+ */
+static void
+SiftDown(GroupCursor *heap, int n, int i)
+{
+	for (;;)
+	{
+		int			least = i;
+		int			child;
+		GroupCursor swap;
+
+		for (child = 2 * i + 1; child <= 2 * i + 2 && child < n; child++)
+			if (CursorBefore(&heap[child], &heap[least]))
+				least = child;
+		if (least == i)
+			return;
+		swap = heap[i];
+		heap[i] = heap[least];
+		heap[least] = swap;
+		i = least;
+	}
+}
+
+/*
+ * Check an event's properties against its definition's groups, merged by
+ * name: a property of several groups is required when any requires it,
+ * and checked by the type and rules of the first group that requires it
+ * (else of the first).  The groups' lists are merged as they are kept, in
+ * time linear in their properties.
  */
 static void
 CheckProperties(IngestEntry *entry, Jsonb *properties, Outcome *o)
 {
+	GroupCursor *heap = palloc(sizeof(GroupCursor) * Max(entry->ngroups, 1));
+	int			n = 0;
 	int			i;
 
-	for (i = 0; i < entry->nprops; i++)
+	for (i = 0; i < entry->ngroups; i++)
+		if (entry->groups[i]->nprops > 0)
+		{
+			heap[n].group = entry->groups[i];
+			heap[n].order = i;
+			heap[n].next = 0;
+			n++;
+		}
+	for (i = n / 2 - 1; i >= 0; i--)
+		SiftDown(heap, n, i);
+	while (n > 0)
 	{
-		IngestProperty *p = &entry->props[i];
-		JsonbValue *value = NULL;
-		EdRuleViolation found[8];
-		int			nfound,
-					k;
+		const char *name = heap[0].group->props[heap[0].next].name;
+		IngestProperty *chosen = NULL;
+		bool		required = false;
 
 		CHECK_FOR_INTERRUPTS();
-		if (properties != NULL)
-			value = ed_jsonb_member(&properties->root, p->name);
-		if (value == NULL || value->type == jbvNull)
+		/* every group's copy of the name, in the groups' order */
+		while (n > 0 && strcmp(heap[0].group->props[heap[0].next].name, name) == 0)
 		{
-			if (p->required)
-				AddViolation(o, p->name, "missing_required");
-			continue;
-		}
-		if (!ValueFitsType(value, p->type))
-		{
-			Violation  *v = AddViolation(o, p->name, "type_mismatch");
+			IngestProperty *p = &heap[0].group->props[heap[0].next];
 
-			v->expected = p->type;
-			v->got = JsonbTypeName(value);
-			continue;
+			if (chosen == NULL || (p->required && !chosen->required))
+				chosen = p;
+			required |= p->required;
+			if (++heap[0].next == heap[0].group->nprops)
+				heap[0] = heap[--n];
+			SiftDown(heap, n, 0);
 		}
-		nfound = ed_rules_check(p->rules, p->type, value, found);
-		for (k = 0; k < nfound; k++)
-			AddViolation(o, p->name, found[k].violation)->rule = found[k].rule;
+		CheckProperty(chosen, required, properties, o);
 	}
+	pfree(heap);
 }
 
 /*
@@ -609,8 +956,8 @@ WriteSeen(int64 project_id, SeenName *seen, int n, Datum user, bool user_null)
 		{
 			/* a new definition: no properties yet */
 			entry->id = *DatumGetUUIDP(SPI_getbinval(tuple, desc, 2, &isnull));
-			entry->nprops = 0;
-			entry->props = NULL;
+			entry->ngroups = 0;
+			entry->groups = NULL;
 			entry->reject = strcmp(SPI_getvalue(tuple, desc, 5), "allow") != 0;
 		}
 		entry->created = true;
@@ -634,6 +981,7 @@ typedef struct CountEntry
 	TimestampTz first;
 	TimestampTz last;
 	int			nexamples;
+	int			maxexamples;	/* room in examples */
 	Datum	   *examples;		/* jsonb, at most violation_examples */
 } CountEntry;
 
@@ -660,19 +1008,21 @@ CountKeyMatch(const void *a, const void *b, Size keysize)
 		strcmp(x->violation, y->violation) == 0 ? 0 : 1;
 }
 
+/* the bytes of whole example payloads the call keeps (ED_MAX_CALL_EXAMPLE_BYTES at most) */
+static Size call_example_bytes = 0;
+
 /*
- * An example payload of an event: {"timestamp", "properties"}, the
- * properties replaced by their size when they are large.
+ * The example payload of ExamplePayload(), in the current context.
  */
 static Datum
-ExamplePayload(IngestEvent *e)
+BuildExample(IngestEvent *e, bool whole)
 {
 	JsonbParseState *state = NULL;
 	char	   *ts = ed_format_iso8601(e->ts);
 
 	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
 	ed_push_cstring_field(&state, "timestamp", ts);
-	if (e->properties != NULL && VARSIZE(e->properties) > ED_MAX_EXAMPLE_BYTES)
+	if (e->properties != NULL && (!whole || VARSIZE(e->properties) > ED_MAX_EXAMPLE_BYTES))
 		ed_push_int8_field(&state, "properties_bytes", VARSIZE(e->properties));
 	else if (e->properties != NULL)
 	{
@@ -688,11 +1038,39 @@ ExamplePayload(IngestEvent *e)
 }
 
 /*
- * Count an outcome's violations in the call's table.
+ * An example payload of an event: {"timestamp", "properties"}, or
+ * {"timestamp", "properties_bytes"} (the properties' size) when the
+ * properties are large or whole is false.  Built in a scratch context: a
+ * jsonb built by pushJsonbValue costs several times its size.
+ */
+static Datum
+ExamplePayload(IngestEvent *e, bool whole)
+{
+	MemoryContext scratch = AllocSetContextCreate(CurrentMemoryContext, "event_definitions example",
+												  ALLOCSET_DEFAULT_SIZES);
+	MemoryContext old = MemoryContextSwitchTo(scratch);
+	Datum		result = BuildExample(e, whole);
+
+	MemoryContextSwitchTo(old);
+	result = datumCopy(result, false, -1);
+	MemoryContextDelete(scratch);
+	return result;
+}
+
+/*
+ * Count an outcome's violations in the call's table, with an example of
+ * the event for each that has fewer than max_examples: the event's
+ * payload (made once for all its violations) while the call has kept less
+ * than ED_MAX_CALL_EXAMPLE_BYTES of payloads, then the payload's size (so
+ * that an event's properties are not stored once per property it breaks
+ * beyond a bound).
  */
 static void
 CountViolations(HTAB *counts, IngestEvent *e, Outcome *o, int max_examples)
 {
+	Datum		whole = (Datum) 0;
+	Datum		sized = (Datum) 0;
+	Size		bytes = e->properties != NULL ? VARSIZE(e->properties) : 0;
 	int			i;
 
 	for (i = 0; i < o->nviolations; i++)
@@ -702,18 +1080,39 @@ CountViolations(HTAB *counts, IngestEvent *e, Outcome *o, int max_examples)
 		bool		found;
 		CountEntry *c = hash_search(counts, &key, HASH_ENTER, &found);
 
+		CHECK_FOR_INTERRUPTS();
 		if (!found)
 		{
 			c->count = 0;
 			c->first = c->last = e->ts;
 			c->nexamples = 0;
-			c->examples = palloc(sizeof(Datum) * Max(max_examples, 1));
+			c->maxexamples = 0;
+			c->examples = NULL;
 		}
 		c->count++;
 		c->first = Min(c->first, e->ts);
 		c->last = Max(c->last, e->ts);
-		if (c->nexamples < max_examples)
-			c->examples[c->nexamples++] = ExamplePayload(e);
+		if (c->nexamples >= max_examples)
+			continue;
+		if (c->nexamples == c->maxexamples)
+		{
+			c->maxexamples = Min(Max(c->maxexamples * 2, 1), max_examples);
+			c->examples = c->examples == NULL ? palloc(sizeof(Datum) * c->maxexamples) :
+				repalloc(c->examples, sizeof(Datum) * c->maxexamples);
+		}
+		if (bytes <= ED_MAX_EXAMPLE_BYTES && call_example_bytes + bytes <= ED_MAX_CALL_EXAMPLE_BYTES)
+		{
+			if (whole == (Datum) 0)
+				whole = ExamplePayload(e, true);
+			call_example_bytes += bytes;
+			c->examples[c->nexamples++] = whole;
+		}
+		else
+		{
+			if (sized == (Datum) 0)
+				sized = ExamplePayload(e, false);
+			c->examples[c->nexamples++] = sized;
+		}
 	}
 }
 
@@ -780,22 +1179,35 @@ WriteCounts(int64 project_id, HTAB *counts, int max_examples)
 	Datum		values[10];
 	HASH_SEQ_STATUS seq;
 	CountEntry *c;
+	MemoryContext scratch;
 	int			i = 0;
 
 	if (n == 0)
 		return;
+	/* each row's examples are built in a scratch context, and copied */
+	scratch = AllocSetContextCreate(CurrentMemoryContext, "event_definitions examples",
+									ALLOCSET_DEFAULT_SIZES);
 	hash_seq_init(&seq, counts);
 	while ((c = hash_seq_search(&seq)) != NULL)
 	{
+		MemoryContext old;
+		Datum		array;
+
+		CHECK_FOR_INTERRUPTS();
 		events[i] = (char *) c->key.event;
 		props[i] = (char *) c->key.property;
 		kinds[i] = (char *) c->key.violation;
 		nums[i] = Int64GetDatum(c->count);
 		firsts[i] = TimestampTzGetDatum(c->first);
 		lasts[i] = TimestampTzGetDatum(c->last);
-		examples[i] = JsonbArray(c->examples, c->nexamples);
+		old = MemoryContextSwitchTo(scratch);
+		array = JsonbArray(c->examples, c->nexamples);
+		MemoryContextSwitchTo(old);
+		examples[i] = datumCopy(array, false, -1);
+		MemoryContextReset(scratch);
 		i++;
 	}
+	MemoryContextDelete(scratch);
 	values[0] = Int64GetDatum(project_id);
 	values[1] = Int32GetDatum(MyBackendId);
 	values[2] = ed_text_array(events, n);
@@ -870,6 +1282,8 @@ Ingest(int64 project_id, IngestEvent *events, int n)
 	int			i;
 
 	CheckKept();
+	call_violations = 0;
+	call_example_bytes = 0;
 	RequireProject(project_id);
 	user = Int32GetDatum(ed_acting_user(&user_null));
 	/* reads as the caller (under row-level security), writes as the owner */
@@ -902,7 +1316,6 @@ Ingest(int64 project_id, IngestEvent *events, int n)
 		int		   *slot;
 
 		CHECK_FOR_INTERRUPTS();
-		o->violations = palloc(sizeof(Violation) * ((entry ? entry->nprops : 0) * 8 + 2));
 		o->accepted = true;
 		/* an earlier event of this call writes the name: as if it were written already */
 		slot = hash_search(seen_index, &key, HASH_FIND, NULL);

@@ -138,6 +138,9 @@ ed_field_error(const char *attr, const char *detail)
 
 	if (field_path != NULL)
 		attr = attr ? psprintf("%s__%s", field_path, attr) : field_path;
+	/* attr may name a key of the user's (a plan's unknown field): quote it as a value */
+	if (attr != NULL)
+		attr = ed_value_prefix(attr);
 	object = ed_posthog_error("validation_error", DrfCode(detail), detail, attr);
 
 	/* house style: message in lower case, without the final period */

@@ -17,16 +17,21 @@
 
 #include <math.h>
 
+#include "common/hashfn.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/hsearch.h"
 #include "utils/jsonb.h"
+#include "utils/memutils.h"
 #include "utils/numeric.h"
 
 #include "event_definitions.h"
 #include "governance.h"
 
 #define ED_MAX_ENUM_VALUES 1000
+/* beyond this many compiled patterns of rules, the kept ones start again */
+#define ED_KEPT_PATTERNS_MAX 256
 
 const char *ed_rules_keywords =
 "enum, pattern, minimum, maximum, exclusiveMinimum, exclusiveMaximum, minLength, maxLength, minItems, maxItems, format";
@@ -202,7 +207,10 @@ NumericValue(JsonbValue *v)
 }
 
 /*
- * Compile stored rules into cxt (regular expressions included).
+ * Compile stored rules into cxt.  A pattern stays its source: it is
+ * compiled when a value is checked (RulePattern), so that the memory of
+ * compiled patterns (malloc'd by the regex library, which no memory
+ * context counts) stays bounded however many rules are kept.
  */
 EdRules *
 ed_rules_compile(Jsonb *stored, MemoryContext cxt)
@@ -213,7 +221,7 @@ ed_rules_compile(Jsonb *stored, MemoryContext cxt)
 	JsonbValue	v;
 	char	   *key = NULL;
 	bool		in_enum = false;
-	char	   *error;
+	int			enum_room = 0;
 
 	r->min_length = r->max_length = r->min_items = r->max_items = -1;
 	while ((tok = JsonbIteratorNext(&it, &v, false)) != WJB_DONE)
@@ -223,12 +231,13 @@ ed_rules_compile(Jsonb *stored, MemoryContext cxt)
 			key = pnstrdup(v.val.string.val, v.val.string.len);
 			continue;
 		}
-		if (tok == WJB_BEGIN_ARRAY && key && strcmp(key, "enum") == 0)
+		if (tok == WJB_BEGIN_ARRAY && key && strcmp(key, "enum") == 0 && !r->has_enum)
 		{
 			/* a validated enum has at most ED_MAX_ENUM_VALUES values */
+			enum_room = Min(Max(v.val.array.nElems, 1), ED_MAX_ENUM_VALUES);
 			in_enum = r->has_enum = true;
-			r->enum_strings = MemoryContextAlloc(cxt, sizeof(char *) * ED_MAX_ENUM_VALUES);
-			r->enum_numbers = MemoryContextAlloc(cxt, sizeof(double) * ED_MAX_ENUM_VALUES);
+			r->enum_strings = MemoryContextAlloc(cxt, sizeof(char *) * enum_room);
+			r->enum_numbers = MemoryContextAlloc(cxt, sizeof(double) * enum_room);
 			continue;
 		}
 		if (tok == WJB_END_ARRAY)
@@ -238,10 +247,10 @@ ed_rules_compile(Jsonb *stored, MemoryContext cxt)
 		}
 		if (tok == WJB_ELEM && in_enum)
 		{
-			if (v.type == jbvString && r->nenum_strings < ED_MAX_ENUM_VALUES)
+			if (v.type == jbvString && r->nenum_strings < enum_room)
 				r->enum_strings[r->nenum_strings++] =
 					MemoryContextStrdup(cxt, pnstrdup(v.val.string.val, v.val.string.len));
-			else if (v.type == jbvNumeric && r->nenum_numbers < ED_MAX_ENUM_VALUES)
+			else if (v.type == jbvNumeric && r->nenum_numbers < enum_room)
 				r->enum_numbers[r->nenum_numbers++] = NumericValue(&v);
 			else if (v.type == jbvBool)
 				r->enum_booleans |= v.val.boolean ? 2 : 1;
@@ -250,7 +259,7 @@ ed_rules_compile(Jsonb *stored, MemoryContext cxt)
 		if (tok != WJB_VALUE || key == NULL)
 			continue;
 		if (strcmp(key, "pattern") == 0)
-			r->pattern = ed_pattern_compile(pnstrdup(v.val.string.val, v.val.string.len), cxt, &error);
+			r->pattern = MemoryContextStrdup(cxt, pnstrdup(v.val.string.val, v.val.string.len));
 		else if (strcmp(key, "format") == 0)
 		{
 			char	   *f = pnstrdup(v.val.string.val, v.val.string.len);
@@ -278,6 +287,93 @@ ed_rules_compile(Jsonb *stored, MemoryContext cxt)
 	}
 	qsort(r->enum_strings, r->nenum_strings, sizeof(char *), CompareStrings);
 	return r;
+}
+
+/* A compiled pattern of rules, kept by its source. */
+typedef struct KeptPattern
+{
+	const char *source;			/* hash key, copied into kept_patterns_cxt */
+	EdPattern  *pattern;		/* NULL: it does not compile */
+} KeptPattern;
+
+static HTAB *kept_patterns = NULL;
+static MemoryContext kept_patterns_cxt = NULL;
+static uint64 kept_patterns_generation = 1;	/* changes when they start again */
+
+/*
+ * Hash, match and copy of a KeptPattern's key.
+ */
+static uint32
+PatternKeyHash(const void *key, Size keysize)
+{
+	const char *source = *(const char *const *) key;
+
+	return hash_bytes((const unsigned char *) source, strlen(source));
+}
+
+static int
+PatternKeyMatch(const void *a, const void *b, Size keysize)
+{
+	return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
+static void *
+PatternKeyCopy(void *dest, const void *src, Size keysize)
+{
+	*(const char **) dest = MemoryContextStrdup(kept_patterns_cxt, *(const char *const *) src);
+	return dest;
+}
+
+/*
+ * The compiled pattern of rules (NULL when it does not compile), from a
+ * backend's few kept ones (at most ED_KEPT_PATTERNS_MAX; then they start
+ * again, and are freed); the rules remember it while it is kept.
+ */
+static EdPattern *
+RulePattern(EdRules *r)
+{
+	const char *source = r->pattern;
+	KeptPattern *kept;
+	bool		found;
+	char	   *error;
+
+	if (r->compiled != NULL && r->kept_generation == kept_patterns_generation)
+		return r->compiled;
+
+	if (kept_patterns_cxt == NULL)
+		kept_patterns_cxt = AllocSetContextCreate(TopMemoryContext, "event_definitions rule patterns",
+												  ALLOCSET_SMALL_SIZES);
+	if (kept_patterns == NULL || hash_get_num_entries(kept_patterns) >= ED_KEPT_PATTERNS_MAX)
+	{
+		HASHCTL		ctl;
+
+		MemoryContextReset(kept_patterns_cxt);
+		kept_patterns_generation++;
+		ctl.keysize = sizeof(char *);
+		ctl.entrysize = sizeof(KeptPattern);
+		ctl.hash = PatternKeyHash;
+		ctl.match = PatternKeyMatch;
+		ctl.keycopy = PatternKeyCopy;
+		ctl.hcxt = kept_patterns_cxt;
+		kept_patterns = hash_create("event_definitions rule patterns", 64, &ctl,
+									HASH_ELEM | HASH_FUNCTION | HASH_COMPARE | HASH_KEYCOPY | HASH_CONTEXT);
+	}
+	kept = hash_search(kept_patterns, &source, HASH_ENTER, &found);
+	if (!found)
+	{
+		kept->pattern = NULL;
+		kept->pattern = ed_pattern_compile(source, kept_patterns_cxt, &error);
+		if (kept->pattern == NULL)
+		{
+			/* not kept: a cancel interrupts a compilation too */
+			(void) hash_search(kept_patterns, &source, HASH_REMOVE, NULL);
+			CHECK_FOR_INTERRUPTS();
+			return NULL;
+		}
+	}
+	r->compiled = kept->pattern;
+	r->kept_generation = kept_patterns_generation;
+	return kept->pattern;
 }
 
 /*
@@ -360,8 +456,13 @@ ed_rules_check(EdRules *r, const char *type, JsonbValue *v, EdRuleViolation *fou
 			if (bsearch(&c, r->enum_strings, r->nenum_strings, sizeof(char *), CompareStrings) == NULL)
 				Found(found, &n, "not_in_enum", "enum");
 		}
-		if (r->pattern && !ed_pattern_match(r->pattern, s, len))
-			Found(found, &n, "pattern_mismatch", "pattern");
+		if (r->pattern)
+		{
+			EdPattern  *pattern = RulePattern(r);
+
+			if (pattern && !ed_pattern_match(pattern, s, len))
+				Found(found, &n, "pattern_mismatch", "pattern");
+		}
 		chars = (r->min_length >= 0 || r->max_length >= 0) ? pg_mbstrlen_with_len(s, len) : 0;
 		if (r->min_length >= 0 && chars < r->min_length)
 			Found(found, &n, "too_short", "minLength");

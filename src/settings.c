@@ -81,6 +81,18 @@ ed_settings_forget(void)
 	"  ON s.project_id OPERATOR(pg_catalog.=) p.project_id"
 
 /*
+ * A stored pattern did not compile: a cancel (which interrupts a
+ * compilation) ends the call now; settings without the pattern are not
+ * kept.
+ */
+static void
+PatternFailed(bool *keep)
+{
+	CHECK_FOR_INTERRUPTS();
+	*keep = false;
+}
+
+/*
  * Read a project's settings (as the caller, or the owner) into *s,
  * compiling its patterns in cxt.  *keep is cleared when the answer may
  * not be kept.
@@ -102,11 +114,11 @@ LoadSettings(int64 project_id, EdSettings *s, MemoryContext cxt, bool *keep)
 	desc = SPI_tuptable->tupdesc;
 	memset(s, 0, sizeof(*s));
 	v = SPI_getbinval(tuple, desc, 1, &isnull);
-	if (!isnull)
-		s->event_name_pattern = ed_pattern_compile(TextDatumGetCString(v), cxt, &error);
+	if (!isnull && (s->event_name_pattern = ed_pattern_compile(TextDatumGetCString(v), cxt, &error)) == NULL)
+		PatternFailed(keep);
 	v = SPI_getbinval(tuple, desc, 2, &isnull);
-	if (!isnull)
-		s->property_name_pattern = ed_pattern_compile(TextDatumGetCString(v), cxt, &error);
+	if (!isnull && (s->property_name_pattern = ed_pattern_compile(TextDatumGetCString(v), cxt, &error)) == NULL)
+		PatternFailed(keep);
 	s->stale_after_days = DatumGetInt32(SPI_getbinval(tuple, desc, 3, &isnull));
 	unplanned = TextDatumGetCString(SPI_getbinval(tuple, desc, 4, &isnull));
 	s->unplanned = strcmp(unplanned, "flag") == 0 ? ED_UNPLANNED_FLAG :
