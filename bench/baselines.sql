@@ -483,3 +483,17 @@ BEGIN
 END
 $$;
 
+
+/*
+ * What a defence costs: the entry points of event_definition_by_name and
+ * ingest_event without the extension's pinned search_path (SET search_path
+ * = pg_catalog, pg_temp, which every function of the extension carries), so
+ * that the bench measures the pinning against them.  Same C code, same
+ * answers (test/sql/bench_baselines.sql checks them).
+ */
+CREATE FUNCTION bench.by_name_unpinned(project_id bigint, name text) RETURNS jsonb
+LANGUAGE C STABLE AS '$libdir/event_definitions', 'ed_event_definition_by_name';
+
+CREATE FUNCTION bench.ingest_event_unpinned(project_id bigint, event text, properties jsonb,
+											"timestamp" timestamptz DEFAULT pg_catalog.now()) RETURNS jsonb
+LANGUAGE C VOLATILE AS '$libdir/event_definitions', 'ed_ingest_event';

@@ -156,6 +156,7 @@ static bool loading = false;	/* a load that did not end (an error) left the kept
 static uint64 config_generation = 0;
 static Oid	config_relid = InvalidOid;
 static bool callback_registered = false;
+static bool wrote_in_xact = false;	/* WriteSeen kept what this transaction wrote */
 
 /*
  * Relcache invalidation of project_settings (or of every relation): what
@@ -173,8 +174,34 @@ IngestConfigCallback(Datum arg, Oid relid)
 }
 
 /*
- * Listen for invalidations of the ingestion configuration (once per
- * backend), and learn project_settings' oid again after a reset.
+ * End of a transaction or subtransaction: what WriteSeen kept of rows this
+ * transaction wrote (a new definition, a later last_seen_at) is wrong once
+ * it aborts, and nothing else would tell: an insert sends no invalidation.
+ * Then start again at the next call.
+ */
+static void
+IngestXactCallback(XactEvent event, void *arg)
+{
+	if ((event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_ABORT) && wrote_in_xact)
+		config_stale = true;
+	if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_PARALLEL_COMMIT ||
+		event == XACT_EVENT_PREPARE || event == XACT_EVENT_ABORT ||
+		event == XACT_EVENT_PARALLEL_ABORT)
+		wrote_in_xact = false;
+}
+
+static void
+IngestSubXactCallback(SubXactEvent event, SubTransactionId mySubid,
+					  SubTransactionId parentSubid, void *arg)
+{
+	/* the write may have been the parent's: starting again is always right */
+	if (event == SUBXACT_EVENT_ABORT_SUB && wrote_in_xact)
+		config_stale = true;
+}
+
+/*
+ * Listen for invalidations of the ingestion configuration and for aborts
+ * (once per backend), and learn project_settings' oid again after a reset.
  */
 static void
 WatchConfig(bool relearn)
@@ -182,6 +209,8 @@ WatchConfig(bool relearn)
 	if (!callback_registered)
 	{
 		CacheRegisterRelcacheCallback(IngestConfigCallback, (Datum) 0);
+		RegisterXactCallback(IngestXactCallback, NULL);
+		RegisterSubXactCallback(IngestSubXactCallback, NULL);
 		callback_registered = true;
 		relearn = true;
 	}
@@ -928,6 +957,7 @@ WriteSeen(int64 project_id, SeenName *seen, int n, Datum user, bool user_null)
 	values[4] = user;
 	values[5] = Int32GetDatum(ed_last_seen_interval);
 	rows = ed_exec(&plan, values, nulls, false, 0);
+	wrote_in_xact = true;
 
 	/* what the rows say now; a name not returned was seen at least as late */
 	for (i = 0; i < n; i++)

@@ -255,6 +255,17 @@ SELECT bulk -> 'sqlstate' AS bulk_error, single -> 'sqlstate' AS single_error,
 	   = (SELECT jsonb_agg(e ORDER BY e ->> 'item_id') FROM jsonb_array_elements(single -> 'log') e) AS same_log
 FROM c;
 
+-- the entry points without the pinned search_path, whose cost the bench
+-- measures, answer what the extension's functions answer
+SELECT sum(pg_temp.check_same('by_name unpinned ' || coalesce(n, 'NULL'),
+		format('SELECT event_definitions.event_definition_by_name(9801, %L)', n),
+		ARRAY[format('SELECT bench.by_name_unpinned(9801, %L)', n)])) AS by_name_unpinned
+FROM (VALUES ('event_1'), ('event_77'), ('nope'), (''), (NULL)) v(n);
+SELECT sum(pg_temp.check_same('ingest unpinned ' || n,
+		format('SELECT event_definitions.ingest_event(9801, %L, %L, ''2025-06-01Z'')', n, p),
+		ARRAY[format('SELECT bench.ingest_event_unpinned(9801, %L, %L, ''2025-06-01Z'')', n, p)])) AS ingest_unpinned
+FROM (VALUES ('event_1', '{}'), ('event_2', '{"a": 1}'), ('', '{}')) v(n, p);
+
 -- nothing was left behind
 SELECT count(*) AS activity FROM event_definitions_private.activity_log WHERE project_id BETWEEN 9801 AND 9803;
 SELECT count(*) AS tagged_bench FROM event_definitions_private.event_definitions WHERE project_id = 9801 AND tags @> '{bench}';

@@ -202,6 +202,30 @@ SELECT project_id, event, event_definitions_private.iso8601(ts) AS ts FROM app_e
 SELECT name, pg_temp.seen(name) FROM event_definitions_private.event_definitions
 WHERE project_id = 7401 AND name IN ('checkout_started', 'typed') ORDER BY name;
 
+-- ---------------------------------------------------------------- rolled back
+-- what a backend keeps of its own writes goes with a rollback: a name first
+-- seen in a transaction (or savepoint) that rolled back is created again
+-- by the next event, and a last_seen_at move that rolled back is made again
+BEGIN;
+SELECT event_definitions.ingest_event(7401, 'rolled_back', '{}', '2024-03-01 10:00Z') ->> 'accepted' AS in_rolled_back;
+ROLLBACK;
+SELECT event_definitions.ingest_event(7401, 'rolled_back', '{}', '2024-03-01 10:00Z') ->> 'accepted' AS again;
+SELECT pg_temp.seen('rolled_back') AS created_after_rollback;
+BEGIN;
+SAVEPOINT s;
+SELECT event_definitions.ingest_event(7401, 'rolled_back_savepoint', '{}', '2024-03-01 10:00Z') ->> 'accepted' AS in_savepoint;
+ROLLBACK TO SAVEPOINT s;
+SELECT event_definitions.ingest_event(7401, 'rolled_back_savepoint', '{}', '2024-03-01 10:00Z') ->> 'accepted' AS again;
+COMMIT;
+SELECT pg_temp.seen('rolled_back_savepoint') AS created_after_savepoint;
+BEGIN;
+SELECT event_definitions.ingest_event(7401, 'rolled_back', '{}', '2024-03-05 10:00Z') ->> 'accepted' AS later_rolled_back;
+ROLLBACK;
+SELECT event_definitions.ingest_event(7401, 'rolled_back', '{}', '2024-03-05 10:00Z') ->> 'accepted' AS later_again;
+SELECT pg_temp.seen('rolled_back') AS moved_after_rollback;
+SELECT count(*) AS created_logged FROM event_definitions_private.activity_log
+WHERE project_id = 7401 AND activity = 'created' AND detail ->> 'name' IN ('rolled_back', 'rolled_back_savepoint');
+
 -- ---------------------------------------------------------------- privileges
 CREATE ROLE regress_ingest_reader LOGIN;
 GRANT event_definitions_reader TO regress_ingest_reader;
