@@ -29,6 +29,7 @@ extern FILE *ed_jansson_stdin;
 __attribute__((visibility("hidden"))) FILE *ed_jansson_stdin = NULL;
 
 static EdJson *ConvertValue(json_t *value);
+static void JsonError(const char *what, const char *text, int line, int column) pg_attribute_noreturn();
 
 /*
  * Copy a jansson value into a palloc'd EdJson tree.
@@ -180,17 +181,11 @@ ErrorObject(const char *type, const char *code, const char *detail)
 }
 
 /*
- * Parse JSON text of at most max_values values.  Duplicate keys are
- * rejected; a NUL escape inside a string is rejected by jansson's default
- * flags.
+ * ERROR with PT413 when JSON text has more than max_values values.
  */
-EdJson *
-ed_json_parse_limited(const char *data, size_t len, const char *what, int max_values)
+void
+ed_json_check_values(const char *data, size_t len, const char *what, int max_values)
 {
-	json_error_t error;
-	json_t	   *volatile root;
-	EdJson	   *volatile result = NULL;
-
 	if (CountValues(data, len) > (size_t) max_values)
 	{
 		char	   *detail = psprintf("At most %d values (array items, object members and scalars) are accepted.",
@@ -202,19 +197,79 @@ ed_json_parse_limited(const char *data, size_t len, const char *what, int max_va
 				 errdetail("%s", detail),
 				 errhint("%s", ErrorObject("invalid_request", "request_too_large", detail))));
 	}
+}
 
-	root = json_loadb(data, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &error);
+/*
+ * The line and column of byte pos of doc as jansson counts them: lines
+ * from 1, columns in characters since the last newline.
+ */
+static void
+DocPosition(const char *doc, size_t pos, int *line, int *column)
+{
+	size_t		i;
+
+	*line = 1;
+	*column = 0;
+	for (i = 0; i < pos; i++)
+	{
+		if (doc[i] == '\n')
+		{
+			(*line)++;
+			*column = 0;
+		}
+		else if ((doc[i] & 0xC0) != 0x80)
+			(*column)++;
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+}
+
+/*
+ * ERROR (22032) for JSON text that is not JSON (or not JSON jansson
+ * accepts): text is jansson's message, at line and column.
+ */
+static void
+JsonError(const char *what, const char *text, int line, int column)
+{
+	char	   *detail = psprintf("%s (line %d, column %d).", ErrorText(text), line, column);
+
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_JSON_TEXT),
+			 errmsg("invalid JSON in %s", what),
+			 errdetail("%s", detail),
+			 errhint("%s", ErrorObject("validation_error", "parse_error",
+									   psprintf("JSON parse error - %s", detail)))));
+}
+
+/*
+ * Parse the JSON value at [start, start + len) of the text doc, where the
+ * caller found one.  An error names the line and column of doc, so that
+ * it reads as if doc had been parsed whole.  Duplicate keys are rejected;
+ * a NUL escape inside a string is rejected by jansson's default flags.
+ */
+EdJson *
+ed_json_parse_part(const char *doc, size_t start, size_t len, const char *what)
+{
+	json_error_t error;
+	json_t	   *volatile root;
+	EdJson	   *volatile result = NULL;
+
+	root = json_loadb(doc + start, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &error);
 	if (root == NULL)
 	{
-		char	   *detail = psprintf("%s (line %d, column %d).", ErrorText(error.text),
-									  error.line, error.column);
+		int			line = error.line;
+		int			column = error.column;
 
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_JSON_TEXT),
-				 errmsg("invalid JSON in %s", what),
-				 errdetail("%s", detail),
-				 errhint("%s", ErrorObject("validation_error", "parse_error",
-										   psprintf("JSON parse error - %s", detail)))));
+		if (start > 0 && error.line >= 1)
+		{
+			int			base_column;
+
+			DocPosition(doc, start, &line, &base_column);
+			if (error.line == 1)
+				column += base_column;
+			line += error.line - 1;
+		}
+		JsonError(what, error.text, line, column);
 	}
 
 	PG_TRY();
@@ -228,6 +283,42 @@ ed_json_parse_limited(const char *data, size_t len, const char *what, int max_va
 	PG_END_TRY();
 
 	return result;
+}
+
+/*
+ * ERROR (22032) as jansson answers a duplicate key: the key's token is at
+ * [start, start + len) of doc, a JSON object's text.
+ */
+void
+ed_json_duplicate_key(const char *doc, size_t start, size_t len, const char *what)
+{
+	int			line,
+				column;
+
+	DocPosition(doc, start + len, &line, &column);
+	/* jansson quotes the token it read when it is at most 20 bytes long */
+	JsonError(what, len <= 20 ? psprintf("duplicate object key near '%.*s'", (int) len, doc + start) :
+			  "duplicate object key", line, column);
+}
+
+/*
+ * An upper bound of the number of values in JSON text (ed_json_parse's
+ * count).
+ */
+size_t
+ed_json_count_values(const char *data, size_t len)
+{
+	return CountValues(data, len);
+}
+
+/*
+ * Parse JSON text of at most max_values values.
+ */
+EdJson *
+ed_json_parse_limited(const char *data, size_t len, const char *what, int max_values)
+{
+	ed_json_check_values(data, len, what, max_values);
+	return ed_json_parse_part(data, 0, len, what);
 }
 
 /*

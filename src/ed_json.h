@@ -56,6 +56,18 @@ extern EdJson *ed_json_parse(const char *data, size_t len, const char *what);
 extern EdJson *ed_json_parse_limited(const char *data, size_t len, const char *what,
 									 int max_values);
 
+/*
+ * Parse one value of a larger JSON text doc, at [start, start + len); an
+ * error names doc's line and column.  ed_json_duplicate_key answers a
+ * duplicate key found in doc (its token at [start, start + len)) as the
+ * parser does.  ed_json_count_values: the bound of values the limits count;
+ * ed_json_check_values: PT413 beyond max_values of them.
+ */
+extern EdJson *ed_json_parse_part(const char *doc, size_t start, size_t len, const char *what);
+extern void ed_json_duplicate_key(const char *doc, size_t start, size_t len, const char *what) pg_attribute_noreturn();
+extern size_t ed_json_count_values(const char *data, size_t len);
+extern void ed_json_check_values(const char *data, size_t len, const char *what, int max_values);
+
 /* Member of an object, or NULL when absent. */
 extern EdJson *ed_json_get(const EdJson *obj, const char *key);
 
