@@ -18,27 +18,59 @@
  * shape), and compared field by field with the catalog's export of the
  * same name, both as jsonb, in one merge over the two name orders.
  *
+ * Memory is a small multiple of the plan and the answer, never of a tree
+ * of the whole plan: one pass of PostgreSQL's JSON parser (no tree, no
+ * copies) finds the plan's members and the spans of text of its items;
+ * each item is then parsed on its own in a memory context reset for the
+ * next, keeping only its name and canonical jsonb.  An item is one API
+ * body (an event is what create_event_definition takes, a group what
+ * create_property_group takes), so it has the API's limits of a body:
+ * 2.5 MB and 100,000 values (PT413 naming the item).  The catalog is read
+ * through a cursor, a row at a time; its hash is computed as it is read.
+ *
  * Apply writes through the API's own functions, called as the caller, so
  * that every object gets the checks and the activity-log entry of a
- * single call.  Before it reads the catalog it locks the project's
- * settings row: two applies of one project run one after the other, and
- * the second one, reading the catalog again, finds that base_hash no
- * longer matches and answers PT409 (HTTP 409) without writing anything.
+ * single call.  Before it reads anything it locks what it reads, for the
+ * transaction: the project's settings row (so two applies of one project
+ * run one after the other), then the project's property groups and event
+ * definitions by name and their attachments, FOR SHARE.  It then reads the
+ * catalog (hash and diff) in one snapshot taken after the locks, and
+ * writes.  So an ordinary edit of the catalog (update_event_definition,
+ * update_property_group, a delete, a bulk update, an attachment's removal)
+ * either committed before the locks, and the plan's base_hash no longer
+ * matches (PT409, HTTP 409, nothing written), or waits for the apply to
+ * end; the diff an apply answers is what it wrote over.  A second apply
+ * that waited finds the first one's catalog, and answers PT409.
+ *
+ * In REPEATABLE READ (or SERIALIZABLE) the catalog is read in the
+ * transaction's snapshot: an edit committed after that snapshot was taken
+ * makes the lock fail with 40001 (could not serialize access), which the
+ * caller retries in a new transaction, where the hash tells.  Rows locked
+ * FOR SHARE also hold back ingestion's write of last_seen_at for them
+ * until the apply ends.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
+#include "access/xact.h"
 #include "catalog/pg_type.h"
+#include "common/cryptohash.h"
+#include "common/jsonapi.h"
+#include "common/sha2.h"
 #include "fmgr.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/datum.h"
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
+#include "utils/snapmgr.h"
 
 #include "definitions.h"
 #include "event_definitions.h"
 #include "governance.h"
+#include "nameset.h"
 
 #define ERRCODE_ED_CONFLICT		MAKE_SQLSTATE('P','T','4','0','9')
 
@@ -55,6 +87,14 @@ typedef enum PlanKind
 } PlanKind;
 
 static const char *const kind_names[] = {"settings", "property_group", "event"};
+
+/* what a diff's entry says of an object: the lists of its answer */
+typedef enum PlanAction
+{
+	PLAN_CREATE,
+	PLAN_UPDATE,
+	PLAN_DELETE
+} PlanAction;
 
 /* the fields compared, in the order a diff names them */
 static const char *const settings_fields[] = {
@@ -74,6 +114,47 @@ static const char *const event_keys[] = {
 	"name", "description", "tags", "owner", "verified", "hidden", "enforcement_mode",
 	"promoted_property", "property_groups", NULL
 };
+
+/* the plan's two lists of items, as the scan numbers them */
+#define PLAN_LIST_GROUPS		0
+#define PLAN_LIST_EVENTS		1
+static const char *const list_keys[] = {"property_groups", "events"};
+
+/* A JSON value of the plan's text: its bytes [start, start + len). */
+typedef struct PlanSpan
+{
+	int			start;
+	int			len;
+} PlanSpan;
+
+/* A member of the plan's object. */
+typedef struct PlanMember
+{
+	char	   *key;
+	PlanSpan	value;
+} PlanMember;
+
+/*
+ * What one pass of PostgreSQL's JSON parser finds in a plan's text: the
+ * members of its object, and the spans of the items of its two lists.
+ */
+typedef struct PlanScan
+{
+	const char *text;
+	text	   *copy;			/* the argument, when detoasted (freed when read) */
+	JsonLexContext *lex;
+	bool		object;			/* the text is an object */
+	int			boundary;		/* the next member's key is after this */
+	NameSet		keys;
+	PlanMember *members;
+	int			nmembers;
+	int			members_cap;
+	int			list;			/* the member being read is this list (-1: none) */
+	int			item_start;
+	PlanSpan   *items[2];
+	int			nitems[2];
+	int			items_cap[2];
+} PlanScan;
 
 /* A property group or event of the plan, validated and canonical. */
 typedef struct PlanItem
@@ -107,21 +188,30 @@ typedef struct PlanWrite
 	PlanItem   *item;			/* create, update: the plan's item */
 	Datum		id;				/* update, delete: the object */
 	char	   *name;
-	StringInfo	body;			/* create, update: the API call's body */
+	char	   *body;			/* create, update: the API call's body */
 	Jsonb	   *groups_before;	/* event: attached groups, when they change */
 	Jsonb	   *groups_after;
 } PlanWrite;
 
-/* A diff being computed: its answer's lists, and the writes that apply it. */
+/*
+ * A diff being computed: its answer's entries, and (applying) the writes
+ * that apply it.  What outlives a catalog row is in cxt; a row's values
+ * are in row_cxt, one comparison's work in step_cxt, both reset after use.
+ */
 typedef struct PlanDiff
 {
-	StringInfoData create;
-	StringInfoData update;
-	StringInfoData delete;
+	StringInfoData entries[3][3];	/* [kind][action] */
 	int64		unchanged;
 	bool		prune;			/* apply: deletes are written (and answered) */
 	bool		applying;
+	bool		defer_names;	/* new names are checked once the hash matched */
 	List	   *writes;
+	Jsonb	   *no_groups;		/* [] */
+	MemoryContext cxt;
+	MemoryContext row_cxt;
+	MemoryContext step_cxt;
+	pg_cryptohash_ctx *hash;	/* the catalog's plan text, when checked */
+	bool		hash_first;		/* no item of the list being read hashed yet */
 } PlanDiff;
 
 /*
@@ -196,13 +286,47 @@ AppendStrings(StringInfo buf, char **items, int n)
 }
 
 /*
- * Append the separator of a JSON list being built.
+ * A copy of a jsonb value in the current memory context, of its size.
  */
-static void
-ListSeparator(StringInfo buf)
+static Jsonb *
+CopyJsonb(Jsonb *j)
 {
-	if (buf->len > 1)
-		appendStringInfoChar(buf, ',');
+	Jsonb	   *copy = palloc(VARSIZE(j));
+
+	memcpy(copy, j, VARSIZE(j));
+	return copy;
+}
+
+/*
+ * ed_exec, staying in the caller's memory context (SPI leaves its own
+ * procedure context current).
+ */
+static int
+PlanExec(EdPlan *plan, Datum *values, const char *nulls, bool read_only, long count)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	int			n = ed_exec(plan, values, nulls, read_only, count);
+
+	MemoryContextSwitchTo(cxt);
+	return n;
+}
+
+/*
+ * A uuid of the last result, copied into cxt.
+ */
+static Datum
+ResultUuid(int row, int col, MemoryContext cxt)
+{
+	bool		isnull;
+	Datum		v = SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col, &isnull);
+	MemoryContext old;
+
+	if (isnull)
+		return (Datum) 0;
+	old = MemoryContextSwitchTo(cxt);
+	v = datumCopy(v, false, UUID_LEN);
+	MemoryContextSwitchTo(old);
+	return v;
 }
 
 /*
@@ -225,23 +349,211 @@ CheckKeys(EdJson *item, const char *const *keys)
 }
 
 /*
- * The list under key of the plan (absent: empty), each item an object.
+ * Room for one more of an array of n elements of size bytes, *cap of them.
  */
-static EdJson *
-PlanList(EdJson *plan, const char *key)
+static void *
+Grow(void *array, int n, int *cap, Size size)
 {
-	EdJson	   *v = ed_json_get(plan, key);
+	if (n < *cap)
+		return array;
+	*cap = *cap > 0 ? *cap * 2 : 16;
+	return array ? repalloc(array, size * *cap) : palloc(size * *cap);
+}
+
+/*
+ * Scan: the plan's object begins (its first key follows the brace).
+ */
+static void
+ScanObjectStart(void *arg)
+{
+	PlanScan   *st = arg;
+
+	if (st->lex->lex_level == 0)
+	{
+		st->object = true;
+		st->boundary = st->lex->token_start - st->text + 1;
+	}
+}
+
+/*
+ * Scan: a member of the plan's object begins, the lexer at its value.  Its
+ * key is the first string after the previous member (the text is valid
+ * JSON, the json type's input checked it); keys are decoded by jansson
+ * when they have escapes, and must be distinct, as jansson would have it.
+ */
+static void
+ScanFieldStart(void *arg, char *fname, bool isnull)
+{
+	PlanScan   *st = arg;
+	const char *text = st->text;
+	int			value = st->lex->token_start - text;
+	int			start,
+				end;
+	PlanMember *m;
+	int			k;
+
+	if (st->lex->lex_level != 1)
+		return;
+	for (start = st->boundary; start < value && text[start] != '"'; start++)
+		;
+	for (end = start + 1; end < value && text[end] != '"'; end++)
+		if (text[end] == '\\')
+			end++;
+	if (end >= value)
+		elog(ERROR, "tracking plan: no key before the value at byte %d", value);
+	end++;
+
+	st->members = Grow(st->members, st->nmembers, &st->members_cap, sizeof(PlanMember));
+	m = &st->members[st->nmembers++];
+	if (memchr(text + start, '\\', end - start) == NULL)
+		m->key = pnstrdup(text + start + 1, end - start - 2);
+	else
+		m->key = ed_json_parse_part(text, start, end - start, "tracking plan")->str;
+	if (nameset_contains(&st->keys, m->key))
+		ed_json_duplicate_key(text, start, end - start, "tracking plan");
+	nameset_add(&st->keys, m->key);
+	m->value.start = value;
+	st->list = -1;
+	for (k = 0; k < (int) lengthof(list_keys); k++)
+		if (strcmp(m->key, list_keys[k]) == 0)
+			st->list = k;
+}
+
+/*
+ * Scan: a member of the plan's object ends.
+ */
+static void
+ScanFieldEnd(void *arg, char *fname, bool isnull)
+{
+	PlanScan   *st = arg;
+	PlanMember *m;
+
+	if (st->lex->lex_level != 1)
+		return;
+	m = &st->members[st->nmembers - 1];
+	st->boundary = st->lex->prev_token_terminator - st->text;
+	m->value.len = st->boundary - m->value.start;
+	st->list = -1;
+}
+
+/*
+ * Scan: an element of one of the plan's lists begins.
+ */
+static void
+ScanElementStart(void *arg, bool isnull)
+{
+	PlanScan   *st = arg;
+
+	if (st->lex->lex_level == 2 && st->list >= 0)
+		st->item_start = st->lex->token_start - st->text;
+}
+
+/*
+ * Scan: an element of one of the plan's lists ends: an item's span.
+ */
+static void
+ScanElementEnd(void *arg, bool isnull)
+{
+	PlanScan   *st = arg;
+	int			list = st->list;
+	PlanSpan   *span;
+
+	if (st->lex->lex_level != 2 || list < 0)
+		return;
+	CHECK_FOR_INTERRUPTS();
+	st->items[list] = Grow(st->items[list], st->nitems[list], &st->items_cap[list], sizeof(PlanSpan));
+	span = &st->items[list][st->nitems[list]++];
+	span->start = st->item_start;
+	span->len = (st->lex->prev_token_terminator - st->text) - st->item_start;
+}
+
+/*
+ * Read a plan's text with PostgreSQL's JSON parser into *st, building no
+ * tree.  (The json type's input checked the syntax: an error here is not
+ * expected.)
+ */
+static void
+ScanPlan(const char *text, int len, PlanScan *st)
+{
+	JsonSemAction sem = {0};
+	JsonParseErrorType rc;
+
+	memset(st, 0, sizeof(*st));
+	st->text = text;
+	st->list = -1;
+	st->lex = makeJsonLexContextCstringLen((char *) text, len, PG_UTF8, false);
+	sem.semstate = st;
+	sem.object_start = ScanObjectStart;
+	sem.object_field_start = ScanFieldStart;
+	sem.object_field_end = ScanFieldEnd;
+	sem.array_element_start = ScanElementStart;
+	sem.array_element_end = ScanElementEnd;
+	rc = pg_parse_json(st->lex, &sem);
+	if (rc != JSON_SUCCESS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_JSON_TEXT),
+				 errmsg("invalid JSON in tracking plan"),
+				 errdetail("%s", ed_value_prefix(json_errdetail(rc, st->lex)))));
+}
+
+/*
+ * The member of the plan's object with this key (NULL: none).
+ */
+static PlanMember *
+Member(PlanScan *st, const char *key)
+{
 	int			i;
 
-	if (v == NULL)
-		return NULL;
-	if (v->type != EDJ_ARRAY)
-		ed_field_error(key, psprintf("Expected a list of items but got type \"%s\".", ed_python_type(v)));
-	for (i = 0; i < v->len; i++)
-		if (v->items[i]->type != EDJ_OBJECT)
-			ed_field_error(psprintf("%s__%d", key, i),
-						   psprintf("Invalid data. Expected a dictionary, but got %s.", ed_python_type(v->items[i])));
-	return v;
+	for (i = 0; i < st->nmembers; i++)
+		if (strcmp(st->members[i].key, key) == 0)
+			return &st->members[i];
+	return NULL;
+}
+
+/*
+ * ERROR with PT413 unless the value at span (part of the plan named attr)
+ * is within the limits of one request body: an item of the plan is one
+ * API call's body.
+ */
+static void
+CheckPartLimits(const char *text, PlanSpan span, const char *attr)
+{
+	char	   *detail = NULL;
+
+	if (span.len > ED_MAX_ARG_BYTES)
+		detail = psprintf("It has %d bytes; at most %d bytes (2.5 MB, one request body) are accepted.",
+						  span.len, ED_MAX_ARG_BYTES);
+	else if (ed_json_count_values(text + span.start, span.len) > ED_MAX_JSON_VALUES)
+		detail = psprintf("At most %d values (array items, object members and scalars, as in one request body) are accepted.",
+						  ED_MAX_JSON_VALUES);
+	if (detail != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_ED_TOO_LARGE),
+				 errmsg("%s of the tracking plan is too large", attr),
+				 errdetail("%s", detail),
+				 errhint("%s", ed_posthog_error("invalid_request", "request_too_large", detail, attr))));
+}
+
+/*
+ * The plan's value at span.  A list is not parsed: an empty list stands
+ * for it (its type is all that is asked of it); an object is parsed when
+ * objects is true, within the limits of a body (CheckPartLimits), else an
+ * empty object stands for it.
+ */
+static EdJson *
+PlanValue(const char *text, PlanSpan span, const char *attr, bool objects)
+{
+	EdJson	   *v;
+
+	if (text[span.start] == '[' || (text[span.start] == '{' && !objects))
+	{
+		v = palloc0(sizeof(EdJson));
+		v->type = text[span.start] == '[' ? EDJ_ARRAY : EDJ_OBJECT;
+		return v;
+	}
+	if (text[span.start] == '{')
+		CheckPartLimits(text, span, attr);
+	return ed_json_parse_part(text, span.start, span.len, "tracking plan");
 }
 
 /*
@@ -274,11 +586,13 @@ SortItems(PlanItem *items, int n, const char *what)
 
 /*
  * The plan's settings, canonical: every key, defaults for the absent ones.
+ * They are one update_project_settings body, within its limits.
  */
 static void
-ParseSettings(EdJson *plan, TrackingPlan *p)
+ParseSettings(PlanScan *scan, TrackingPlan *p)
 {
-	EdJson	   *v = ed_json_get(plan, "settings");
+	PlanMember *m = Member(scan, "settings");
+	EdJson	   *v = m ? PlanValue(scan->text, m->value, "settings", true) : NULL;
 	SettingsInput in;
 	StringInfoData buf;
 	char	   *error;
@@ -324,15 +638,13 @@ CompareIndexedNames(const void *a, const void *b, void *arg)
  * A property group of the plan, validated and canonical.
  */
 static void
-ParseGroup(EdJson *item, int i, TrackingPlan *p, PlanItem *out)
+ParseGroup(EdJson *item, TrackingPlan *p, PlanItem *out)
 {
 	GroupInput	in;
 	StringInfoData buf;
 	int		   *order;
 	int			k;
 
-	out->index = i;
-	out->path = psprintf("property_groups__%d", i);
 	ed_field_path(out->path);
 	CheckKeys(item, group_keys);
 	ed_parse_group_body(item, true, p->property_pattern, &in);
@@ -385,14 +697,17 @@ OwnerByEmail(int64 project_id, const char *email, const char *attr)
 	};
 	Datum		values[2] = {Int64GetDatum(project_id), CStringGetTextDatum(email)};
 	bool		isnull;
-	int			n = ed_exec(&plan, values, NULL, true, 2);
+	int			n = PlanExec(&plan, values, NULL, true, 2);
+	int32		id;
 
 	if (n == 0)
 		ed_field_error(attr, psprintf("No member of the project has the email '%s'.", ed_value_prefix(email)));
 	if (n > 1)
 		ed_field_error(attr, psprintf("More than one member of the project has the email '%s'.",
 									  ed_value_prefix(email)));
-	return DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	id = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	SPI_freetuptable(SPI_tuptable);
+	return id;
 }
 
 /*
@@ -424,7 +739,7 @@ PlanHasGroup(TrackingPlan *p, const char *name)
  * must be groups of the plan.
  */
 static void
-ParseEvent(int64 project_id, EdJson *item, int i, TrackingPlan *p, PlanItem *out)
+ParseEvent(int64 project_id, EdJson *item, TrackingPlan *p, PlanItem *out)
 {
 	EdJson		body = *item;
 	DefinitionInput in;
@@ -435,8 +750,6 @@ ParseEvent(int64 project_id, EdJson *item, int i, TrackingPlan *p, PlanItem *out
 	int			k;
 	StringInfoData buf;
 
-	out->index = i;
-	out->path = psprintf("events__%d", i);
 	ed_field_path(out->path);
 	CheckKeys(item, event_keys);
 
@@ -496,79 +809,140 @@ ParseEvent(int64 project_id, EdJson *item, int i, TrackingPlan *p, PlanItem *out
 }
 
 /*
- * Validate a plan.  New names are checked against the plan's own naming
- * patterns when compared (CompareEvents); the rest here.
+ * The items of one of the plan's lists (absent: none), validated and
+ * canonical, in the plan's order.  Each is parsed on its own, within the
+ * limits of a body, in item_cxt, which is reset for the next: what is kept
+ * of it is its name and canonical jsonb.
  */
-static void
-ParsePlan(int64 project_id, EdJson *plan, TrackingPlan *p)
+static PlanItem *
+ParseList(int64 project_id, PlanScan *scan, int list, TrackingPlan *p, MemoryContext item_cxt, int *n)
 {
-	EdJson	   *v;
+	const char *key = list_keys[list];
+	const char *text = scan->text;
+	PlanMember *m = Member(scan, key);
+	PlanSpan   *spans = scan->items[list];
+	PlanItem   *items;
 	int			i;
 
+	*n = 0;
+	if (m == NULL)
+		return NULL;
+	if (text[m->value.start] != '[')
+		ed_field_error(key, psprintf("Expected a list of items but got type \"%s\".",
+									 ed_python_type(PlanValue(text, m->value, key, false))));
+	for (i = 0; i < scan->nitems[list]; i++)
+		if (text[spans[i].start] != '{')
+			ed_field_error(psprintf("%s__%d", key, i),
+						   psprintf("Invalid data. Expected a dictionary, but got %s.",
+									ed_python_type(PlanValue(text, spans[i], NULL, false))));
+
+	items = palloc0(sizeof(PlanItem) * Max(scan->nitems[list], 1));
+	for (i = 0; i < scan->nitems[list]; i++)
+	{
+		PlanItem   *out = &items[i];
+		MemoryContext old;
+		EdJson	   *item;
+
+		CHECK_FOR_INTERRUPTS();
+		out->index = i;
+		out->path = psprintf("%s__%d", key, i);
+		old = MemoryContextSwitchTo(item_cxt);
+		CheckPartLimits(text, spans[i], out->path);
+		item = ed_json_parse_part(text, spans[i].start, spans[i].len, "tracking plan");
+		if (list == PLAN_LIST_GROUPS)
+			ParseGroup(item, p, out);
+		else
+			ParseEvent(project_id, item, p, out);
+		MemoryContextSwitchTo(old);
+		out->name = pstrdup(out->name);
+		out->canonical = CopyJsonb(out->canonical);
+		MemoryContextReset(item_cxt);
+	}
+	*n = scan->nitems[list];
+	return items;
+}
+
+/*
+ * Validate a plan, read by ScanPlan: the plan's own errors, then each
+ * item's.  New names are checked against the plan's own naming patterns
+ * when compared (AddCreate); the rest here.
+ */
+static void
+ParsePlan(int64 project_id, PlanScan *scan, TrackingPlan *p, MemoryContext item_cxt)
+{
+	PlanMember *m;
+	EdJson	   *v;
+	int			i,
+				k;
+
 	memset(p, 0, sizeof(*p));
-	CheckKeys(plan, plan_keys);
-	if ((v = ed_json_get(plan, "version")) == NULL)
+	for (i = 0; i < scan->nmembers; i++)
+	{
+		for (k = 0; plan_keys[k] != NULL; k++)
+			if (strcmp(scan->members[i].key, plan_keys[k]) == 0)
+				break;
+		if (plan_keys[k] == NULL)
+			ed_field_error(scan->members[i].key, "Unknown field.");
+	}
+	if ((m = Member(scan, "version")) == NULL)
 		ed_field_error("version", "This field is required.");
+	v = PlanValue(scan->text, m->value, "version", false);
 	if (v->type != EDJ_INTEGER || v->ival != 1)
 		ed_field_error("version", "Unsupported plan version: use 1.");
-	if ((v = ed_json_get(plan, "base_hash")) != NULL && v->type != EDJ_NULL)
+	if ((m = Member(scan, "base_hash")) != NULL &&
+		(v = PlanValue(scan->text, m->value, "base_hash", false))->type != EDJ_NULL)
 	{
 		if (v->type != EDJ_STRING)
 			ed_field_error("base_hash", "Not a valid string.");
 		p->base_hash = ed_field_string(v, "base_hash", false, false, 64);
 	}
 
-	ParseSettings(plan, p);
+	ParseSettings(scan, p);
 
-	if ((v = PlanList(plan, "property_groups")) != NULL)
-	{
-		p->ngroups = v->len;
-		p->groups = palloc0(sizeof(PlanItem) * Max(v->len, 1));
-		for (i = 0; i < v->len; i++)
-		{
-			CHECK_FOR_INTERRUPTS();
-			ParseGroup(v->items[i], i, p, &p->groups[i]);
-		}
-		SortItems(p->groups, p->ngroups, "A property group");
-	}
-	if ((v = PlanList(plan, "events")) != NULL)
-	{
-		p->nevents = v->len;
-		p->events = palloc0(sizeof(PlanItem) * Max(v->len, 1));
-		for (i = 0; i < v->len; i++)
-		{
-			CHECK_FOR_INTERRUPTS();
-			ParseEvent(project_id, v->items[i], i, p, &p->events[i]);
-		}
-		SortItems(p->events, p->nevents, "An event");
-	}
+	p->groups = ParseList(project_id, scan, PLAN_LIST_GROUPS, p, item_cxt, &p->ngroups);
+	SortItems(p->groups, p->ngroups, "A property group");
+	p->events = ParseList(project_id, scan, PLAN_LIST_EVENTS, p, item_cxt, &p->nevents);
+	SortItems(p->events, p->nevents, "An event");
 }
 
 /*
- * The plan argument: a JSON object of at most ED_MAX_PLAN_BYTES.
+ * The plan argument, read: a JSON object of at most ED_MAX_PLAN_BYTES and
+ * ED_MAX_PLAN_VALUES values.
  */
-static EdJson *
-PlanArg(FunctionCallInfo fcinfo, int argno)
+static void
+PlanArg(FunctionCallInfo fcinfo, int argno, PlanScan *scan)
 {
 	text	   *t;
-	EdJson	   *v;
+	const char *data;
+	int			len;
+	int			first;
 
 	if (PG_ARGISNULL(argno))
 		ed_field_error(NULL, "A tracking plan is required.");
 	t = PG_GETARG_TEXT_PP(argno);
-	ed_check_arg_limit(VARSIZE_ANY_EXHDR(t), ED_MAX_PLAN_BYTES, "16 MB", "tracking plan");
-	v = ed_json_parse_limited(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), "tracking plan", ED_MAX_PLAN_VALUES);
-	if (v->type != EDJ_OBJECT)
-		ed_field_error(NULL, psprintf("Invalid data. Expected a dictionary, but got %s.", ed_python_type(v)));
-	return v;
+	data = VARDATA_ANY(t);
+	len = VARSIZE_ANY_EXHDR(t);
+	ed_check_arg_limit(len, ED_MAX_PLAN_BYTES, "16 MB", "tracking plan");
+	ed_json_check_values(data, len, "tracking plan", ED_MAX_PLAN_VALUES);
+	ScanPlan(data, len, scan);
+	if ((Pointer) t != DatumGetPointer(PG_GETARG_DATUM(argno)))
+		scan->copy = t;
+	if (scan->object)
+		return;
+	/* not an object: say what it is (a scalar is parsed, a list need not be) */
+	for (first = 0; first < len && (data[first] == ' ' || data[first] == '\t' ||
+									data[first] == '\n' || data[first] == '\r'); first++)
+		;
+	ed_field_error(NULL, psprintf("Invalid data. Expected a dictionary, but got %s.",
+								  first < len && data[first] == '[' ? "list" :
+								  ed_python_type(ed_json_parse_part(data, 0, len, "tracking plan"))));
 }
 
 /*
- * The project's plan as it is now, read as the caller; read_only false
- * reads the latest committed catalog (in READ COMMITTED).
+ * The project's plan as it is now, read as the caller.
  */
 static Jsonb *
-ExportPlan(int64 project_id, bool read_only)
+ExportPlan(int64 project_id)
 {
 	static EdPlan plan = {
 		"SELECT x OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object('base_hash',"
@@ -588,7 +962,7 @@ ExportPlan(int64 project_id, bool read_only)
 	Datum		values[1] = {Int64GetDatum(project_id)};
 	bool		isnull;
 
-	ed_exec(&plan, values, NULL, read_only, 1);
+	ed_exec(&plan, values, NULL, true, 1);
 	return DatumGetJsonbP(ed_copy_result(0, 1, &isnull));
 }
 
@@ -685,14 +1059,71 @@ OwnerJson(PlanItem *item)
 }
 
 /*
+ * Append an entry to the answer of a diff: {type, name} (changes: and
+ * the list of changes).
+ */
+static void
+AddEntry(PlanDiff *d, PlanKind kind, PlanAction action, const char *name, const char *changes)
+{
+	StringInfo	buf = &d->entries[kind][action];
+
+	if (buf->len > 0)
+		appendStringInfoChar(buf, ',');
+	appendStringInfoString(buf, "{\"type\":");
+	AppendString(buf, kind_names[kind]);
+	appendStringInfoString(buf, ",\"name\":");
+	AppendString(buf, name);
+	if (changes != NULL)
+		appendStringInfo(buf, ",\"changes\":[%s]", changes);
+	appendStringInfoChar(buf, '}');
+}
+
+/*
+ * Add text to the hash of the catalog's plan (when one is computed), as
+ * export_tracking_plan hashes it: the bytes textsend sends.
+ */
+static void
+HashText(PlanDiff *d, const char *s)
+{
+	int			len = strlen(s);
+	char	   *sent;
+
+	if (d->hash == NULL)
+		return;
+	sent = pg_server_to_client(s, len);
+	if (sent != s)
+		len = strlen(sent);
+	if (pg_cryptohash_update(d->hash, (const uint8 *) sent, len) < 0)
+		elog(ERROR, "could not update SHA-256 hash: %s", pg_cryptohash_error(d->hash));
+	if (sent != s)
+		pfree(sent);
+}
+
+/*
+ * Add an object of the catalog, as its list in the plan's text has it, to
+ * the hash.
+ */
+static void
+HashObject(PlanDiff *d, Jsonb *cur)
+{
+	if (d->hash == NULL)
+		return;
+	if (!d->hash_first)
+		HashText(d, ", ");
+	d->hash_first = false;
+	HashText(d, JsonbText(cur));
+}
+
+/*
  * Compare the catalog's object cur with the plan's item over fields (and
- * a group's properties); a change adds an update to the diff and a write
- * of the changed fields (PATCH) to its writes.
+ * a group's properties); a change adds an update to the diff and (when
+ * applying) a write of the changed fields (PATCH) to its writes.
  */
 static void
 CompareObject(PlanDiff *d, PlanKind kind, const char *name, Datum id, Jsonb *cur,
 			  Jsonb *planned, PlanItem *item, const char *const *fields)
 {
+	MemoryContext old = MemoryContextSwitchTo(d->step_cxt);
 	StringInfoData changes;
 	StringInfoData body;
 	PlanWrite  *w;
@@ -724,77 +1155,95 @@ CompareObject(PlanDiff *d, PlanKind kind, const char *name, Datum id, Jsonb *cur
 		AddBodyField(&body, "properties", JsonbText(FieldOf(planned, "properties")));
 
 	if (changes.len == 0)
-	{
 		d->unchanged++;
-		return;
+	else
+		AddEntry(d, kind, PLAN_UPDATE, name, changes.data);
+	if (changes.len > 0 && d->applying)
+	{
+		MemoryContextSwitchTo(d->cxt);
+		w = palloc0(sizeof(PlanWrite));
+		w->kind = kind;
+		w->action = 'u';
+		w->item = item;
+		w->id = id ? datumCopy(id, false, UUID_LEN) : (Datum) 0;
+		w->name = name ? pstrdup(name) : NULL;
+		w->body = psprintf("{%s}", body.data);
+		w->groups_before = groups_before ? CopyJsonb(groups_before) : NULL;
+		w->groups_after = groups_after ? CopyJsonb(groups_after) : NULL;
+		d->writes = lappend(d->writes, w);
 	}
-	ListSeparator(&d->update);
-	appendStringInfoString(&d->update, "{\"type\":");
-	AppendString(&d->update, kind_names[kind]);
-	appendStringInfoString(&d->update, ",\"name\":");
-	AppendString(&d->update, name);
-	appendStringInfo(&d->update, ",\"changes\":[%s]}", changes.data);
+	MemoryContextSwitchTo(old);
+	MemoryContextReset(d->step_cxt);
+}
 
-	w = palloc0(sizeof(PlanWrite));
-	w->kind = kind;
-	w->action = 'u';
-	w->item = item;
-	w->id = id;
-	w->name = name ? pstrdup(name) : NULL;
-	w->body = makeStringInfo();
-	appendStringInfo(w->body, "{%s}", body.data);
-	w->groups_before = groups_before;
-	w->groups_after = groups_after;
-	d->writes = lappend(d->writes, w);
+/*
+ * ERROR unless a new event's name matches the plan's naming pattern (the
+ * match's work in d->step_cxt).
+ */
+static void
+CheckNewName(PlanDiff *d, TrackingPlan *p, PlanItem *item)
+{
+	MemoryContext old = MemoryContextSwitchTo(d->step_cxt);
+
+	ed_field_path(item->path);
+	ed_check_name(p->event_pattern, item->name, "name", "Event");
+	ed_field_path(NULL);
+	MemoryContextSwitchTo(old);
+	MemoryContextReset(d->step_cxt);
 }
 
 /*
  * A plan's item that the catalog does not have: an entry of "create", and
- * its write.  A new event's name must match the plan's naming pattern.
+ * (when applying) its write, whose body CreateBody makes when it is
+ * written.  A new event's name must match the plan's naming pattern
+ * (checked in CheckBase when the hash is checked first).
  */
 static void
 AddCreate(PlanDiff *d, PlanKind kind, PlanItem *item, TrackingPlan *p)
 {
-	PlanWrite  *w = palloc0(sizeof(PlanWrite));
-	int			k;
+	PlanWrite  *w;
 
-	if (kind == PLAN_EVENT)
-	{
-		ed_field_path(item->path);
-		ed_check_name(p->event_pattern, item->name, "name", "Event");
-		ed_field_path(NULL);
-	}
-	ListSeparator(&d->create);
-	appendStringInfoString(&d->create, "{\"type\":");
-	AppendString(&d->create, kind_names[kind]);
-	appendStringInfoString(&d->create, ",\"name\":");
-	AppendString(&d->create, item->name);
-	appendStringInfoChar(&d->create, '}');
-
+	if (kind == PLAN_EVENT && !d->defer_names)
+		CheckNewName(d, p, item);
+	AddEntry(d, kind, PLAN_CREATE, item->name, NULL);
+	if (!d->applying)
+		return;
+	w = MemoryContextAllocZero(d->cxt, sizeof(PlanWrite));
 	w->kind = kind;
 	w->action = 'c';
 	w->item = item;
 	w->name = item->name;
-	w->body = makeStringInfo();
-	if (kind == PLAN_GROUP)
-		appendStringInfoString(w->body, JsonbText(item->canonical));
-	else
-	{
-		StringInfoData body;
-
-		initStringInfo(&body);
-		AddBodyField(&body, "name", JsonbText(FieldOf(item->canonical, "name")));
-		for (k = 0; event_fields[k] != NULL; k++)
-			if (strcmp(event_fields[k], "property_groups") != 0)
-				AddBodyField(&body, event_fields[k], strcmp(event_fields[k], "owner") == 0 ?
-							 OwnerJson(item) : JsonbText(FieldOf(item->canonical, event_fields[k])));
-		appendStringInfo(w->body, "{%s}", body.data);
-		w->groups_before = JsonbOf("[]");
-		w->groups_after = FieldOf(item->canonical, "property_groups");
-		if (JB_ROOT_COUNT(w->groups_after) == 0)
-			w->groups_after = NULL;
-	}
 	d->writes = lappend(d->writes, w);
+}
+
+/*
+ * The body of a create, in the current memory context: a group's
+ * canonical object, an event's fields but its groups (attached after).
+ */
+static void
+CreateBody(PlanDiff *d, PlanWrite *w)
+{
+	PlanItem   *item = w->item;
+	StringInfoData body;
+	Jsonb	   *groups;
+	int			k;
+
+	if (w->kind == PLAN_GROUP)
+	{
+		w->body = JsonbText(item->canonical);
+		return;
+	}
+	initStringInfo(&body);
+	AddBodyField(&body, "name", JsonbText(FieldOf(item->canonical, "name")));
+	for (k = 0; event_fields[k] != NULL; k++)
+		if (strcmp(event_fields[k], "property_groups") != 0)
+			AddBodyField(&body, event_fields[k], strcmp(event_fields[k], "owner") == 0 ?
+						 OwnerJson(item) : JsonbText(FieldOf(item->canonical, event_fields[k])));
+	w->body = psprintf("{%s}", body.data);
+	groups = FieldOf(item->canonical, "property_groups");
+	w->groups_before = d->no_groups;
+	if (JB_ROOT_COUNT(groups) > 0)
+		w->groups_after = groups;
 }
 
 /*
@@ -804,36 +1253,39 @@ AddCreate(PlanDiff *d, PlanKind kind, PlanItem *item, TrackingPlan *p)
 static void
 AddDelete(PlanDiff *d, PlanKind kind, const char *name, Datum id)
 {
+	MemoryContext old;
 	PlanWrite  *w;
 
 	if (d->applying && !d->prune)
 		return;
-	ListSeparator(&d->delete);
-	appendStringInfoString(&d->delete, "{\"type\":");
-	AppendString(&d->delete, kind_names[kind]);
-	appendStringInfoString(&d->delete, ",\"name\":");
-	AppendString(&d->delete, name);
-	appendStringInfoChar(&d->delete, '}');
+	AddEntry(d, kind, PLAN_DELETE, name, NULL);
+	if (!d->applying)
+		return;
+	old = MemoryContextSwitchTo(d->cxt);
 	w = palloc0(sizeof(PlanWrite));
 	w->kind = kind;
 	w->action = 'd';
-	w->id = id;
+	w->id = datumCopy(id, false, UUID_LEN);
 	w->name = pstrdup(name);
 	d->writes = lappend(d->writes, w);
+	MemoryContextSwitchTo(old);
 }
 
 /*
  * Merge the catalog's groups or events (query: name, plan object, id, by
- * name) with the plan's items of that kind, in batches of a cursor.
+ * name) with the plan's items of that kind, a batch of a cursor at a time,
+ * each row in row_cxt; each object is added to the hash.
  */
 static void
 MergeCatalog(int64 project_id, EdPlan *query, PlanKind kind, PlanItem *items, int n,
-			 TrackingPlan *p, PlanDiff *d, bool read_only)
+			 TrackingPlan *p, PlanDiff *d)
 {
 	Datum		values[1] = {Int64GetDatum(project_id)};
-	Portal		portal = SPI_cursor_open(NULL, ed_plan(query), values, NULL, read_only);
+	MemoryContext cxt = CurrentMemoryContext;
+	Portal		portal = SPI_cursor_open(NULL, ed_plan(query), values, NULL, true);
 	int			j = 0;
 
+	d->hash_first = true;
 	for (;;)
 	{
 		uint64		r;
@@ -846,11 +1298,16 @@ MergeCatalog(int64 project_id, EdPlan *query, PlanKind kind, PlanItem *items, in
 			HeapTuple	tuple = SPI_tuptable->vals[r];
 			TupleDesc	desc = SPI_tuptable->tupdesc;
 			bool		isnull;
-			char	   *name = TextDatumGetCString(SPI_getbinval(tuple, desc, 1, &isnull));
-			Jsonb	   *cur = DatumGetJsonbPCopy(SPI_getbinval(tuple, desc, 2, &isnull));
-			Datum		id = ed_copy_result((int) r, 3, &isnull);
+			char	   *name;
+			Jsonb	   *cur;
+			Datum		id;
 
 			CHECK_FOR_INTERRUPTS();
+			MemoryContextSwitchTo(d->row_cxt);
+			name = TextDatumGetCString(SPI_getbinval(tuple, desc, 1, &isnull));
+			cur = DatumGetJsonbP(SPI_getbinval(tuple, desc, 2, &isnull));
+			id = SPI_getbinval(tuple, desc, 3, &isnull);
+			HashObject(d, cur);
 			while (j < n && strcmp(items[j].name, name) < 0)
 				AddCreate(d, kind, &items[j++], p);
 			if (j < n && strcmp(items[j].name, name) == 0)
@@ -861,19 +1318,26 @@ MergeCatalog(int64 project_id, EdPlan *query, PlanKind kind, PlanItem *items, in
 			}
 			else
 				AddDelete(d, kind, name, id);
+			MemoryContextSwitchTo(cxt);
+			MemoryContextReset(d->row_cxt);
 		}
 		SPI_freetuptable(SPI_tuptable);
 	}
 	SPI_cursor_close(portal);
+	MemoryContextSwitchTo(cxt);
 	while (j < n)
 		AddCreate(d, kind, &items[j++], p);
 }
 
 /*
- * The diff of the catalog and a validated plan, read as the caller.
+ * The diff of the catalog and a validated plan, read as the caller in the
+ * active snapshot; with d->hash, the hash of the catalog's plan text,
+ * which is that of export_tracking_plan: {"events": [...], "version": 1,
+ * "settings": {...}, "property_groups": [...]} (jsonb's order of keys).
+ * So the events are read first; the answer lists settings, groups, events.
  */
 static void
-DiffPlan(int64 project_id, TrackingPlan *p, PlanDiff *d, bool read_only)
+DiffPlan(int64 project_id, TrackingPlan *p, PlanDiff *d)
 {
 	static EdPlan settings_plan = {
 		"SELECT event_definitions.project_settings($1)", 1, {INT8OID}
@@ -893,37 +1357,100 @@ DiffPlan(int64 project_id, TrackingPlan *p, PlanDiff *d, bool read_only)
 	Datum		values[1] = {Int64GetDatum(project_id)};
 	bool		isnull;
 	Jsonb	   *settings;
+	int64		unchanged;
 
-	initStringInfo(&d->create);
-	appendStringInfoChar(&d->create, '[');
-	initStringInfo(&d->update);
-	appendStringInfoChar(&d->update, '[');
-	initStringInfo(&d->delete);
-	appendStringInfoChar(&d->delete, '[');
+	HashText(d, "{\"events\": [");
+	MergeCatalog(project_id, &events_plan, PLAN_EVENT, p->events, p->nevents, p, d);
+	HashText(d, "], \"version\": 1, \"settings\": ");
 
-	ed_exec(&settings_plan, values, NULL, read_only, 1);
-	settings = DatumGetJsonbP(ed_copy_result(0, 1, &isnull));
-	CompareObject(d, PLAN_SETTINGS, NULL, (Datum) 0, settings, p->settings, NULL, settings_fields);
+	PlanExec(&settings_plan, values, NULL, true, 1);
+	settings = DatumGetJsonbP(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	HashText(d, JsonbText(settings));
 	/* the settings are not an object the answer counts */
-	if (d->writes == NIL)
-		d->unchanged--;
+	unchanged = d->unchanged;
+	CompareObject(d, PLAN_SETTINGS, NULL, (Datum) 0, settings, p->settings, NULL, settings_fields);
+	d->unchanged = unchanged;
+	SPI_freetuptable(SPI_tuptable);
 
-	MergeCatalog(project_id, &groups_plan, PLAN_GROUP, p->groups, p->ngroups, p, d, read_only);
-	MergeCatalog(project_id, &events_plan, PLAN_EVENT, p->events, p->nevents, p, d, read_only);
+	HashText(d, ", \"property_groups\": [");
+	MergeCatalog(project_id, &groups_plan, PLAN_GROUP, p->groups, p->ngroups, p, d);
+	HashText(d, "]}");
 }
 
 /*
- * The diff's answer.
+ * ERROR with PT409 unless the plan's base_hash is the hash of the catalog
+ * the diff read (d->hash); then check the names the diff creates.
+ */
+static void
+CheckBase(TrackingPlan *p, PlanDiff *d)
+{
+	uint8		digest[PG_SHA256_DIGEST_LENGTH];
+	char		now[PG_SHA256_DIGEST_LENGTH * 2 + 1];
+	ListCell   *lc;
+	int			i;
+
+	if (pg_cryptohash_final(d->hash, digest, sizeof(digest)) < 0)
+		elog(ERROR, "could not finalize SHA-256 hash: %s", pg_cryptohash_error(d->hash));
+	pg_cryptohash_free(d->hash);
+	d->hash = NULL;
+	for (i = 0; i < PG_SHA256_DIGEST_LENGTH; i++)
+		sprintf(now + 2 * i, "%02x", digest[i]);
+	if (strcmp(now, p->base_hash) != 0)
+	{
+		char	   *detail = psprintf("The catalog changed after the plan was exported: the plan's base_hash is %s, the catalog's is now %s.",
+									  ed_value_prefix(p->base_hash), now);
+
+		ereport(ERROR,
+				(errcode(ERRCODE_ED_CONFLICT),
+				 errmsg("the tracking plan is stale"),
+				 errdetail("%s", detail),
+				 errhint("%s", ed_posthog_error("invalid_request", "conflict", detail, "base_hash"))));
+	}
+	foreach(lc, d->writes)
+	{
+		PlanWrite  *w = lfirst(lc);
+
+		if (w->kind == PLAN_EVENT && w->action == 'c')
+			CheckNewName(d, p, w->item);
+	}
+}
+
+/*
+ * The diff's answer, in the current memory context (jsonb_in's work in a
+ * context of its own).
  */
 static Datum
 DiffAnswer(PlanDiff *d)
 {
+	static const char *const lists[] = {"create", "update", "delete"};
+	MemoryContext cxt = CurrentMemoryContext;
+	MemoryContext work = AllocSetContextCreate(cxt, "tracking plan answer", ALLOCSET_DEFAULT_SIZES);
 	StringInfoData buf;
+	Jsonb	   *answer;
+	int			a,
+				k;
 
+	MemoryContextSwitchTo(work);
 	initStringInfo(&buf);
-	appendStringInfo(&buf, "{\"create\":%s],\"update\":%s],\"delete\":%s],\"unchanged\":" INT64_FORMAT "}",
-					 d->create.data, d->update.data, d->delete.data, d->unchanged);
-	return JsonbPGetDatum(JsonbOf(buf.data));
+	for (a = 0; a < (int) lengthof(lists); a++)
+	{
+		bool		first = true;
+
+		appendStringInfo(&buf, "%s\"%s\":[", a == 0 ? "{" : "],", lists[a]);
+		for (k = 0; k < 3; k++)
+			if (d->entries[k][a].len > 0)
+			{
+				appendStringInfoString(&buf, first ? "" : ",");
+				appendBinaryStringInfo(&buf, d->entries[k][a].data, d->entries[k][a].len);
+				first = false;
+			}
+	}
+	appendStringInfo(&buf, "],\"unchanged\":" INT64_FORMAT "}", d->unchanged);
+	answer = JsonbOf(buf.data);
+	MemoryContextSwitchTo(cxt);
+	answer = CopyJsonb(answer);
+	MemoryContextDelete(work);
+	return JsonbPGetDatum(answer);
 }
 
 /*
@@ -977,11 +1504,13 @@ WriteEventGroups(int64 project_id, PlanWrite *w, Datum event_id)
 				continue;
 			values[0] = Int64GetDatum(project_id);
 			values[1] = PointerGetDatum(cstring_to_text_with_len(v->val.string.val, v->val.string.len));
-			if (ed_exec(&group_plan, values, NULL, false, 1) == 0)
+			if (PlanExec(&group_plan, values, NULL, false, 1) == 0)
 				elog(ERROR, "property group of the plan not found");
 			values[1] = event_id;
-			values[2] = ed_copy_result(0, 1, &isnull);
-			ed_exec(pass == 0 ? &attach_plan : &detach_plan, values, NULL, false, 1);
+			values[2] = ResultUuid(0, 1, CurrentMemoryContext);
+			SPI_freetuptable(SPI_tuptable);
+			PlanExec(pass == 0 ? &attach_plan : &detach_plan, values, NULL, false, 1);
+			SPI_freetuptable(SPI_tuptable);
 		}
 	}
 
@@ -993,13 +1522,15 @@ WriteEventGroups(int64 project_id, PlanWrite *w, Datum event_id)
 	values[4] = JsonbPGetDatum(w->groups_before);
 	values[5] = JsonbPGetDatum(w->groups_after);
 	ed_become_owner(&as_owner);
-	ed_exec(&log_plan, values, nulls, false, 0);
+	PlanExec(&log_plan, values, nulls, false, 0);
+	SPI_freetuptable(SPI_tuptable);
 	ed_restore_user(&as_owner);
 }
 
 /*
  * Write a diff through the API's functions, as the caller, in order:
- * settings, groups, events (with their groups), then what is pruned.
+ * settings, groups, events (with their groups), then what is pruned; each
+ * write's work in d->step_cxt, reset for the next.
  */
 static void
 WritePlan(int64 project_id, PlanDiff *d)
@@ -1031,66 +1562,75 @@ WritePlan(int64 project_id, PlanDiff *d)
 			int			a = w->action == 'c' ? 0 : w->action == 'u' ? 1 : 2;
 			Datum		values[3];
 			char		nulls[3] = {' ', ' ', ' '};
-			bool		isnull;
+			MemoryContext old;
 
 			if ((int) w->kind != order[o][0] || w->action != order[o][1])
 				continue;
 			CHECK_FOR_INTERRUPTS();
+			old = MemoryContextSwitchTo(d->step_cxt);
+			if (w->action == 'c')
+				CreateBody(d, w);
 			ed_field_path(w->item ? w->item->path : w->kind == PLAN_SETTINGS ? "settings" : NULL);
 			values[0] = Int64GetDatum(project_id);
-			values[1] = w->body ? CStringGetTextDatum(w->body->data) : (Datum) 0;
+			values[1] = w->body ? CStringGetTextDatum(w->body) : (Datum) 0;
 			nulls[1] = w->body ? ' ' : 'n';
 			values[2] = w->id;
 			nulls[2] = w->id ? ' ' : 'n';
 			/* an event whose only change is its groups needs no PATCH */
-			if (!(w->kind == PLAN_EVENT && w->action == 'u' && strcmp(w->body->data, "{}") == 0))
+			if (!(w->kind == PLAN_EVENT && w->action == 'u' && strcmp(w->body, "{}") == 0))
 			{
-				ed_exec(&calls[w->kind][a], values, nulls, false, 1);
+				PlanExec(&calls[w->kind][a], values, nulls, false, 1);
 				if (w->kind == PLAN_EVENT && w->action == 'c')
-					w->id = ed_copy_result(0, 1, &isnull);
+					w->id = ResultUuid(0, 1, d->cxt);
+				SPI_freetuptable(SPI_tuptable);
 			}
 			if (w->groups_after != NULL)
 				WriteEventGroups(project_id, w, w->id);
 			ed_field_path(NULL);
+			if (w->action == 'c')
+			{
+				/* CreateBody's, gone with the step */
+				w->body = NULL;
+				w->groups_after = NULL;
+			}
+			MemoryContextSwitchTo(old);
+			MemoryContextReset(d->step_cxt);
 		}
 	}
 }
 
 /*
- * ERROR with PT409 unless the plan's base_hash (when it has one) is the
- * hash of the catalog now.  First lock the project's settings row (making
- * it when missing) for the transaction: applies of one project take turns,
- * and one that waited reads the catalog its predecessor committed.
+ * Lock, for the transaction, what an apply reads: the project's settings
+ * row (made when missing), then its property groups and event definitions
+ * by name and their attachments, FOR SHARE, each in one fixed order (names
+ * in byte order, as ingestion writes definitions).  An edit in progress is
+ * waited for; one that starts later waits for this transaction.
  */
 static void
-CheckBase(int64 project_id, TrackingPlan *p)
+LockCatalog(int64 project_id)
 {
-	static EdPlan lock_plan = {
-		"INSERT INTO event_definitions_private.project_settings AS s (project_id) VALUES ($1)"
-		" ON CONFLICT (project_id) DO UPDATE SET updated_at = s.updated_at",
-		1, {INT8OID}
+	static EdPlan locks[] = {
+		{"INSERT INTO event_definitions_private.project_settings AS s (project_id) VALUES ($1)"
+		 " ON CONFLICT (project_id) DO UPDATE SET updated_at = s.updated_at", 1, {INT8OID}},
+		{"SELECT pg_catalog.count(*) FROM (SELECT FROM event_definitions_private.property_groups g"
+		 " WHERE g.project_id OPERATOR(pg_catalog.=) $1 ORDER BY g.name FOR SHARE) l", 1, {INT8OID}},
+		{"SELECT pg_catalog.count(*) FROM (SELECT FROM event_definitions_private.event_definitions d"
+		 " WHERE d.project_id OPERATOR(pg_catalog.=) $1 ORDER BY d.name FOR SHARE) l", 1, {INT8OID}},
+		{"SELECT pg_catalog.count(*) FROM (SELECT FROM event_definitions_private.event_schemas s"
+		 " WHERE s.project_id OPERATOR(pg_catalog.=) $1"
+		 " ORDER BY s.event_definition_id, s.property_group_id FOR SHARE) l", 1, {INT8OID}}
 	};
 	Datum		values[1] = {Int64GetDatum(project_id)};
 	EdUserSwitch as_owner;
-	char	   *now;
+	int			i;
 
 	ed_become_owner(&as_owner);
-	ed_exec(&lock_plan, values, NULL, false, 0);
-	ed_restore_user(&as_owner);
-	if (p->base_hash == NULL)
-		return;
-	now = StringField(ExportPlan(project_id, false), "base_hash");
-	if (strcmp(now, p->base_hash) != 0)
+	for (i = 0; i < (int) lengthof(locks); i++)
 	{
-		char	   *detail = psprintf("The catalog changed after the plan was exported: the plan's base_hash is %s, the catalog's is now %s.",
-									  ed_value_prefix(p->base_hash), now);
-
-		ereport(ERROR,
-				(errcode(ERRCODE_ED_CONFLICT),
-				 errmsg("the tracking plan is stale"),
-				 errdetail("%s", detail),
-				 errhint("%s", ed_posthog_error("invalid_request", "conflict", detail, "base_hash"))));
+		PlanExec(&locks[i], values, NULL, false, 0);
+		SPI_freetuptable(SPI_tuptable);
 	}
+	ed_restore_user(&as_owner);
 }
 
 PG_FUNCTION_INFO_V1(ed_export_tracking_plan);
@@ -1106,14 +1646,71 @@ ed_export_tracking_plan(PG_FUNCTION_ARGS)
 
 	SPI_connect();
 	ed_require_project(project_id);
-	result = ExportPlan(project_id, true);
+	result = ExportPlan(project_id);
 	SPI_finish();
 	PG_RETURN_JSONB_P(result);
 }
 
 /*
+ * A diff with its memory contexts: its answer's entries in the current
+ * context, the rest in cxt.
+ */
+static void
+InitDiff(PlanDiff *d, bool apply, bool prune, MemoryContext cxt)
+{
+	MemoryContext old;
+	int			k,
+				a;
+
+	memset(d, 0, sizeof(*d));
+	d->applying = apply;
+	d->prune = prune;
+	for (k = 0; k < 3; k++)
+		for (a = 0; a < 3; a++)
+			initStringInfo(&d->entries[k][a]);
+	d->cxt = cxt;
+	d->row_cxt = AllocSetContextCreate(cxt, "tracking plan catalog row", ALLOCSET_DEFAULT_SIZES);
+	d->step_cxt = AllocSetContextCreate(cxt, "tracking plan step", ALLOCSET_DEFAULT_SIZES);
+	old = MemoryContextSwitchTo(cxt);
+	d->no_groups = JsonbOf("[]");
+	MemoryContextSwitchTo(old);
+}
+
+/*
+ * Diff and, applying, write: the catalog is locked first, then read (its
+ * hash, when the plan has a base_hash, and the diff) in one snapshot
+ * taken after the locks, then written.
+ */
+static void
+ApplyPlan(int64 project_id, TrackingPlan *p, PlanDiff *d)
+{
+	if (!d->applying)
+	{
+		DiffPlan(project_id, p, d);
+		return;
+	}
+	LockCatalog(project_id);
+	if (p->base_hash != NULL)
+	{
+		d->hash = pg_cryptohash_create(PG_SHA256);
+		if (pg_cryptohash_init(d->hash) < 0)
+			elog(ERROR, "could not initialize SHA-256 hash: %s", pg_cryptohash_error(d->hash));
+		d->defer_names = true;
+	}
+	CommandCounterIncrement();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	UpdateActiveSnapshotCommandId();
+	DiffPlan(project_id, p, d);
+	PopActiveSnapshot();
+	if (p->base_hash != NULL)
+		CheckBase(p, d);
+	WritePlan(project_id, d);
+}
+
+/*
  * Diff (apply false) or apply a plan; the answer is the diff, of what was
- * written when applying.
+ * written when applying.  The plan, its items and the writes live in a
+ * context of their own, gone before the answer is made.
  */
 static Datum
 RunPlan(FunctionCallInfo fcinfo, bool apply, bool prune)
@@ -1121,34 +1718,40 @@ RunPlan(FunctionCallInfo fcinfo, bool apply, bool prune)
 	int64		project_id = ed_project_arg(fcinfo);
 	MemoryContext caller = CurrentMemoryContext;
 	MemoryContext spi;
-	EdJson	   *body;
+	MemoryContext plan_cxt;
+	MemoryContext item_cxt;
+	PlanScan	scan;
 	TrackingPlan p;
 	PlanDiff	d;
 	Datum		result;
 
 	/* everything below lives in SPI's context of the call, gone at SPI_finish */
 	SPI_connect();
+	spi = CurrentMemoryContext;
 	ed_require_project(project_id);
-	memset(&d, 0, sizeof(d));
-	d.applying = apply;
-	d.prune = prune;
+	MemoryContextSwitchTo(spi);
+	plan_cxt = AllocSetContextCreate(spi, "tracking plan", ALLOCSET_DEFAULT_SIZES);
+	item_cxt = AllocSetContextCreate(plan_cxt, "tracking plan item", ALLOCSET_DEFAULT_SIZES);
+	InitDiff(&d, apply, prune, plan_cxt);
 	PG_TRY();
 	{
-		body = PlanArg(fcinfo, 1);
-		ParsePlan(project_id, body, &p);
-		if (apply)
-			CheckBase(project_id, &p);
-		DiffPlan(project_id, &p, &d, !apply);
-		if (apply)
-			WritePlan(project_id, &d);
+		MemoryContextSwitchTo(plan_cxt);
+		PlanArg(fcinfo, 1, &scan);
+		ParsePlan(project_id, &scan, &p, item_cxt);
+		/* the items are parsed: their text is no longer needed */
+		if (scan.copy != NULL)
+			pfree(scan.copy);
+		MemoryContextSwitchTo(plan_cxt);
+		ApplyPlan(project_id, &p, &d);
 	}
 	PG_FINALLY();
 	{
 		ed_field_path(NULL);
 	}
 	PG_END_TRY();
+	MemoryContextDelete(plan_cxt);
 	/* the answer outlives SPI */
-	spi = MemoryContextSwitchTo(caller);
+	MemoryContextSwitchTo(caller);
 	result = DiffAnswer(&d);
 	MemoryContextSwitchTo(spi);
 	SPI_finish();

@@ -48,8 +48,9 @@ SELECT jsonb_pretty(pg_temp.plan(8101) - 'base_hash');
 SELECT (pg_temp.plan(8101) ->> 'base_hash') = encode(sha256(convert_to((pg_temp.plan(8101) - 'base_hash')::text, 'UTF8')), 'hex') AS hash_of_text;
 -- the same catalog exports the same bytes; another order of writes does too
 SELECT pg_temp.plan(8101)::text = pg_temp.plan(8101)::text AS stable;
--- an empty project
+-- an empty project; its own export applies to it (the hash of empty lists)
 SELECT pg_temp.plan(8102) - 'base_hash' AS empty;
+SELECT event_definitions.apply_tracking_plan(8102, pg_temp.plan(8102)::json) AS empty_applied;
 
 -- ---------------------------------------------------------------- export -> apply to an empty project -> export
 SELECT event_definitions.diff_tracking_plan(8102, (pg_temp.plan(8101) - 'base_hash')::json) AS diff;
@@ -172,6 +173,39 @@ SELECT event_definitions.apply_tracking_plan(8102, '{"version": 1, "settings": {
 -- limits: a plan larger than 16 MB is a 413
 SELECT pg_temp.try(format('SELECT event_definitions.diff_tracking_plan(8102, %L)',
 	json_build_object('version', 1, 'events', json_build_array(json_build_object('name', 'a', 'description', repeat('x', 17000000)))))) AS too_large;
+-- an item is one request body: at most 2.5 MB and 100,000 values (413
+-- naming it, from diff as from apply); so are the settings
+SELECT pg_temp.try(format('SELECT event_definitions.diff_tracking_plan(8102, %L)',
+	json_build_object('version', 1, 'events', json_build_array(json_build_object('name', 'a'),
+		json_build_object('name', 'b', 'description', repeat('x', 2700000)))))) AS item_too_large;
+SELECT pg_temp.try(format('SELECT event_definitions.apply_tracking_plan(8102, %L)',
+	json_build_object('version', 1, 'property_groups', json_build_array(json_build_object('name', 'G',
+		'properties', (SELECT json_agg(json_build_object('name', 'p' || g)) FROM generate_series(1, 50001) g)))))) AS item_too_many_values;
+SELECT pg_temp.try(format('SELECT event_definitions.diff_tracking_plan(8102, %L)',
+	json_build_object('version', 1, 'settings', json_build_object('event_name_pattern', repeat('a', 2700000))))) AS settings_too_large;
+-- the plan is parsed an item at a time, but answers as if parsed whole:
+-- invalid JSON (to jansson) names the plan's line and column, keys may be
+-- escaped, and the plan's own keys may not repeat
+SELECT n, pg_temp.try(format('SELECT event_definitions.diff_tracking_plan(8102, %L) -> %L', plan, 'unchanged')) AS answer
+FROM (VALUES
+	(1, '{"version": 1, "version": 1}'),
+	(2, E'{"version": 1,\n "events": [{"name": "a"},\n  {"name": "b", "name": "c"}]}'),
+	(3, '{"version": 1, "events": [{"name": "é", "tags": ["ü"], "name": "x"}]}'),
+	(4, '{"version": 1, "events": [{"name": "a\u0000"}]}'),
+	(5, '{"version": 1, "settings": {"stale_after_days": 99999999999999999999}}'),
+	(6, '{"ver\u0073ion": 1, "events": [{"name": "signup"}]}'),
+	(7, '{"version": 1, "\u0065xtra": 1}'),
+	(8, '{"version": 1, "events": [{"name": "a"}], "events": []}'),
+	(9, ' [{"version": 1}] '),
+	(10, '1.5')) v(n, plan)
+ORDER BY n;
+-- the hash apply computes as it reads the catalog is the export's, for
+-- any text: a description with quotes, escapes and letters beyond ASCII
+SELECT event_definitions.update_event_definition(8102, id, json_build_object('description', E'Ünïcödé "quoted" \\ and\n\ttabs \u0001',
+	'tags', json_build_array('émoji 🎉', 'billing'))) ->> 'name' AS described
+FROM event_definitions_private.event_definitions WHERE project_id = 8102 AND name = 'signup';
+SELECT event_definitions.apply_tracking_plan(8102, pg_temp.plan(8102)::json) AS same_hash_applied;
+
 -- a project the caller cannot see is a 404
 SELECT pg_temp.try($$SELECT event_definitions.export_tracking_plan(8199)$$) AS missing_export,
 	   pg_temp.try($$SELECT event_definitions.apply_tracking_plan(8199, '{"version": 1}')$$) AS missing_apply;
