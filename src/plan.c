@@ -511,21 +511,30 @@ Member(PlanScan *st, const char *key)
 }
 
 /*
- * ERROR with PT413 unless the value at span (part of the plan named attr)
- * is within the limits of one request body: an item of the plan is one
- * API call's body.
+ * Why the value at span is beyond the limits of one request body (NULL:
+ * it is within them): an item of the plan is one API call's body.
+ */
+static char *
+PartBeyondLimits(const char *text, PlanSpan span)
+{
+	if (span.len > ED_MAX_ARG_BYTES)
+		return psprintf("It has %d bytes; at most %d bytes (2.5 MB, one request body) are accepted.",
+						span.len, ED_MAX_ARG_BYTES);
+	if (ed_json_count_values(text + span.start, span.len) > ED_MAX_JSON_VALUES)
+		return psprintf("At most %d values (array items, object members and scalars, as in one request body) are accepted.",
+						ED_MAX_JSON_VALUES);
+	return NULL;
+}
+
+/*
+ * ERROR with PT413 unless the value at span (the part of the plan named
+ * attr) is within the limits of one request body.
  */
 static void
 CheckPartLimits(const char *text, PlanSpan span, const char *attr)
 {
-	char	   *detail = NULL;
+	char	   *detail = PartBeyondLimits(text, span);
 
-	if (span.len > ED_MAX_ARG_BYTES)
-		detail = psprintf("It has %d bytes; at most %d bytes (2.5 MB, one request body) are accepted.",
-						  span.len, ED_MAX_ARG_BYTES);
-	else if (ed_json_count_values(text + span.start, span.len) > ED_MAX_JSON_VALUES)
-		detail = psprintf("At most %d values (array items, object members and scalars, as in one request body) are accepted.",
-						  ED_MAX_JSON_VALUES);
 	if (detail != NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_ED_TOO_LARGE),
@@ -535,24 +544,25 @@ CheckPartLimits(const char *text, PlanSpan span, const char *attr)
 }
 
 /*
- * The plan's value at span.  A list is not parsed: an empty list stands
- * for it (its type is all that is asked of it); an object is parsed when
- * objects is true, within the limits of a body (CheckPartLimits), else an
- * empty object stands for it.
+ * The plan's value at span, parsed.  An object is parsed when objects is
+ * true within the limits of a body (else PT413, CheckPartLimits); any
+ * other list or object only for its type and its JSON errors, and beyond
+ * a body's limits not at all: an empty one of its type stands for it.
  */
 static EdJson *
 PlanValue(const char *text, PlanSpan span, const char *attr, bool objects)
 {
+	char		first = text[span.start];
 	EdJson	   *v;
 
-	if (text[span.start] == '[' || (text[span.start] == '{' && !objects))
+	if (first == '{' && objects)
+		CheckPartLimits(text, span, attr);
+	else if ((first == '[' || first == '{') && PartBeyondLimits(text, span) != NULL)
 	{
 		v = palloc0(sizeof(EdJson));
-		v->type = text[span.start] == '[' ? EDJ_ARRAY : EDJ_OBJECT;
+		v->type = first == '[' ? EDJ_ARRAY : EDJ_OBJECT;
 		return v;
 	}
-	if (text[span.start] == '{')
-		CheckPartLimits(text, span, attr);
 	return ed_json_parse_part(text, span.start, span.len, "tracking plan");
 }
 
@@ -1201,6 +1211,7 @@ CheckNewName(PlanDiff *d, TrackingPlan *p, PlanItem *item)
 static void
 AddCreate(PlanDiff *d, PlanKind kind, PlanItem *item, TrackingPlan *p)
 {
+	MemoryContext old;
 	PlanWrite  *w;
 
 	if (kind == PLAN_EVENT && !d->defer_names)
@@ -1208,12 +1219,14 @@ AddCreate(PlanDiff *d, PlanKind kind, PlanItem *item, TrackingPlan *p)
 	AddEntry(d, kind, PLAN_CREATE, item->name, NULL);
 	if (!d->applying)
 		return;
-	w = MemoryContextAllocZero(d->cxt, sizeof(PlanWrite));
+	old = MemoryContextSwitchTo(d->cxt);
+	w = palloc0(sizeof(PlanWrite));
 	w->kind = kind;
 	w->action = 'c';
 	w->item = item;
 	w->name = item->name;
 	d->writes = lappend(d->writes, w);
+	MemoryContextSwitchTo(old);
 }
 
 /*

@@ -205,6 +205,11 @@ SELECT event_definitions.update_event_definition(8102, id, json_build_object('de
 	'tags', json_build_array('émoji 🎉', 'billing'))) ->> 'name' AS described
 FROM event_definitions_private.event_definitions WHERE project_id = 8102 AND name = 'signup';
 SELECT event_definitions.apply_tracking_plan(8102, pg_temp.plan(8102)::json) AS same_hash_applied;
+-- the first write a create, found while a catalog row is being read
+SELECT event_definitions.apply_tracking_plan(8102, jsonb_set(jsonb_set(pg_temp.plan(8102),
+	'{settings,event_name_pattern}', 'null'), '{events}', '[{"name": "a_first"}]' || (pg_temp.plan(8102) -> 'events'))::json)
+	- 'unchanged' AS create_written_first;
+SELECT name FROM event_definitions_private.event_definitions WHERE project_id = 8102 ORDER BY name;
 
 -- a project the caller cannot see is a 404
 SELECT pg_temp.try($$SELECT event_definitions.export_tracking_plan(8199)$$) AS missing_export,
