@@ -525,6 +525,16 @@ $$;
  * answers, its property groups property_group_snapshot's (what the activity
  * log records); equal catalogs export byte-equal plans.
  */
+CREATE FUNCTION event_definitions_private.plan_owner(u event_definitions_private.users)
+RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT CASE WHEN u.email OPERATOR(pg_catalog.<>) '' THEN u.email ELSE u.uuid::pg_catalog.text END
+$$;
+COMMENT ON FUNCTION event_definitions_private.plan_owner(event_definitions_private.users) IS
+	'A user as a tracking plan names an owner: the email, or the uuid of a user without one';
+
 CREATE FUNCTION event_definitions_private.plan_event(d event_definitions_private.event_definitions)
 RETURNS jsonb
 LANGUAGE sql STABLE PARALLEL SAFE
@@ -534,7 +544,7 @@ AS $$
 		'name', d.name,
 		'description', d.description,
 		'tags', pg_catalog.to_jsonb(ARRAY(SELECT t FROM pg_catalog.unnest(d.tags) AS t ORDER BY t)),
-		'owner', (SELECT u.email FROM event_definitions_private.users u
+		'owner', (SELECT event_definitions_private.plan_owner(u) FROM event_definitions_private.users u
 				  WHERE u.id OPERATOR(pg_catalog.=) d.owner_id),
 		'verified', d.verified,
 		'hidden', d.hidden,
@@ -549,7 +559,7 @@ AS $$
 			ORDER BY g.name)))
 $$;
 COMMENT ON FUNCTION event_definitions_private.plan_event(event_definitions_private.event_definitions) IS
-	'An event definition as a tracking plan has it: what a team curates, the owner by email, attached groups by name';
+	'An event definition as a tracking plan has it: what a team curates, the owner by email (or uuid), attached groups by name';
 
 CREATE FUNCTION event_definitions.export_tracking_plan(project_id bigint)
 RETURNS jsonb
@@ -575,11 +585,13 @@ SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION event_definitions.apply_tracking_plan(bigint, json, boolean) IS
 	'Make the catalog equal to the plan in one transaction (deleting what it lacks only with prune), logged per object; PT409 when its base_hash is stale; answers the diff applied';
 
-REVOKE ALL ON FUNCTION event_definitions_private.plan_event(event_definitions_private.event_definitions),
+REVOKE ALL ON FUNCTION event_definitions_private.plan_owner(event_definitions_private.users),
+	event_definitions_private.plan_event(event_definitions_private.event_definitions),
 	event_definitions.export_tracking_plan(bigint), event_definitions.diff_tracking_plan(bigint, json),
 	event_definitions.apply_tracking_plan(bigint, json, boolean)
 FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION event_definitions_private.plan_event(event_definitions_private.event_definitions),
+GRANT EXECUTE ON FUNCTION event_definitions_private.plan_owner(event_definitions_private.users),
+	event_definitions_private.plan_event(event_definitions_private.event_definitions),
 	event_definitions.export_tracking_plan(bigint), event_definitions.diff_tracking_plan(bigint, json)
 TO event_definitions_reader;
 GRANT EXECUTE ON FUNCTION event_definitions.apply_tracking_plan(bigint, json, boolean)

@@ -7,9 +7,9 @@
  * A plan is the curated part of a project's catalog as one JSON document:
  * {"version": 1, "base_hash", "settings", "property_groups", "events"},
  * groups and events by name (byte order), properties by name, tags and
- * attached groups sorted, owners by email.  Exported as jsonb, equal
- * catalogs give byte-equal plans; base_hash is the SHA-256 of the plan's
- * text without it.
+ * attached groups sorted, owners by email (by uuid when they have none).
+ * Exported as jsonb, equal catalogs give byte-equal plans; base_hash is the
+ * SHA-256 of the plan's text without it.
  *
  * A plan given to diff or apply is the whole catalog: a key it leaves out
  * has its default (an empty description, no tags, allow, ...).  It is
@@ -278,6 +278,7 @@ AppendStrings(StringInfo buf, char **items, int n)
 	appendStringInfoChar(buf, '[');
 	for (i = 0; i < n; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		if (i > 0)
 			appendStringInfoChar(buf, ',');
 		AppendString(buf, items[i]);
@@ -340,6 +341,7 @@ CheckKeys(EdJson *item, const char *const *keys)
 
 	for (i = 0; i < item->len; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		for (k = 0; keys[k] != NULL; k++)
 			if (strcmp(item->keys[i], keys[k]) == 0)
 				break;
@@ -585,6 +587,8 @@ SortItems(PlanItem *items, int n, const char *what)
 
 	qsort(items, n, sizeof(PlanItem), CompareItems);
 	for (i = 1; i < n; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
 		if (strcmp(items[i - 1].name, items[i].name) == 0)
 		{
 			PlanItem   *later = items[i - 1].index > items[i].index ? &items[i - 1] : &items[i];
@@ -592,6 +596,7 @@ SortItems(PlanItem *items, int n, const char *what)
 			ed_field_error(psprintf("%s__name", later->path),
 						   psprintf("%s named '%s' is already in this plan.", what, ed_value_prefix(later->name)));
 		}
+	}
 }
 
 /*
@@ -612,8 +617,8 @@ ParseSettings(PlanScan *scan, TrackingPlan *p)
 	{
 		if (v->type != EDJ_OBJECT)
 			ed_field_error("settings", psprintf("Invalid data. Expected a dictionary, but got %s.", ed_python_type(v)));
-		CheckKeys(v, settings_fields);
 		ed_field_path("settings");
+		CheckKeys(v, settings_fields);
 		ed_parse_settings(v, &in);
 		ed_field_path(NULL);
 	}
@@ -675,6 +680,7 @@ ParseGroup(EdJson *item, TrackingPlan *p, PlanItem *out)
 	{
 		int			j = order[k];
 
+		CHECK_FOR_INTERRUPTS();
 		if (k > 0)
 			appendStringInfoChar(&buf, ',');
 		appendStringInfoString(&buf, "{\"name\":");
@@ -692,30 +698,34 @@ ParseGroup(EdJson *item, TrackingPlan *p, PlanItem *out)
 }
 
 /*
- * The id of the member of the project whose email this is; 400 on attr
- * when there is none, or more than one.
+ * The member of the project a plan names as an owner: by email, or by uuid
+ * (what an export names a user without an email by).  Its id, and in
+ * *spelling the name an export gives it; 400 on attr when there is none,
+ * or more than one.
  */
 static int32
-OwnerByEmail(int64 project_id, const char *email, const char *attr)
+OwnerByName(int64 project_id, const char *owner, const char *attr, char **spelling)
 {
 	static EdPlan plan = {
-		"SELECT u.id FROM event_definitions_private.users u"
+		"SELECT u.id, event_definitions_private.plan_owner(u) FROM event_definitions_private.users u"
 		" JOIN event_definitions_private.project_members m"
 		"  ON m.user_id OPERATOR(pg_catalog.=) u.id AND m.project_id OPERATOR(pg_catalog.=) $1"
-		" WHERE u.email OPERATOR(pg_catalog.=) $2 LIMIT 2",
+		" WHERE (u.email OPERATOR(pg_catalog.=) $2 AND u.email OPERATOR(pg_catalog.<>) '')"
+		"  OR u.uuid::pg_catalog.text OPERATOR(pg_catalog.=) pg_catalog.lower($2) LIMIT 2",
 		2, {INT8OID, TEXTOID}
 	};
-	Datum		values[2] = {Int64GetDatum(project_id), CStringGetTextDatum(email)};
+	Datum		values[2] = {Int64GetDatum(project_id), CStringGetTextDatum(owner)};
 	bool		isnull;
 	int			n = PlanExec(&plan, values, NULL, true, 2);
 	int32		id;
 
 	if (n == 0)
-		ed_field_error(attr, psprintf("No member of the project has the email '%s'.", ed_value_prefix(email)));
+		ed_field_error(attr, psprintf("No member of the project has the email or uuid '%s'.", ed_value_prefix(owner)));
 	if (n > 1)
 		ed_field_error(attr, psprintf("More than one member of the project has the email '%s'.",
-									  ed_value_prefix(email)));
+									  ed_value_prefix(owner)));
 	id = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	*spelling = TextDatumGetCString(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
 	SPI_freetuptable(SPI_tuptable);
 	return id;
 }
@@ -754,7 +764,7 @@ ParseEvent(int64 project_id, EdJson *item, TrackingPlan *p, PlanItem *out)
 	EdJson		body = *item;
 	DefinitionInput in;
 	EdJson	   *v;
-	char	   *email = NULL;
+	char	   *owner = NULL;	/* as an export names it */
 	char	  **groups = NULL;
 	int			ngroups = 0;
 	int			k;
@@ -779,10 +789,11 @@ ParseEvent(int64 project_id, EdJson *item, TrackingPlan *p, PlanItem *out)
 	out->owner_null = true;
 	if ((v = ed_json_get(item, "owner")) != NULL)
 	{
-		email = ed_field_string(v, "owner", true, true, 254);
-		if (email != NULL)
+		char	   *named = ed_field_string(v, "owner", true, true, 254);
+
+		if (named != NULL)
 		{
-			out->owner = OwnerByEmail(project_id, email, "owner");
+			out->owner = OwnerByName(project_id, named, "owner", &owner);
 			out->owner_null = false;
 		}
 	}
@@ -805,7 +816,7 @@ ParseEvent(int64 project_id, EdJson *item, TrackingPlan *p, PlanItem *out)
 	appendStringInfoString(&buf, ",\"tags\":");
 	AppendStrings(&buf, in.tags, in.has_tags ? in.ntags : 0);
 	appendStringInfoString(&buf, ",\"owner\":");
-	AppendString(&buf, email);
+	AppendString(&buf, owner);
 	appendStringInfo(&buf, ",\"verified\":%s,\"hidden\":%s,\"enforcement_mode\":",
 					 in.has_verified && in.verified ? "true" : "false",
 					 !in.has_hidden ? "false" : in.hidden_null ? "null" : in.hidden ? "true" : "false");
@@ -841,10 +852,13 @@ ParseList(int64 project_id, PlanScan *scan, int list, TrackingPlan *p, MemoryCon
 		ed_field_error(key, psprintf("Expected a list of items but got type \"%s\".",
 									 ed_python_type(PlanValue(text, m->value, key, false))));
 	for (i = 0; i < scan->nitems[list]; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
 		if (text[spans[i].start] != '{')
 			ed_field_error(psprintf("%s__%d", key, i),
 						   psprintf("Invalid data. Expected a dictionary, but got %s.",
 									ed_python_type(PlanValue(text, spans[i], NULL, false))));
+	}
 
 	items = palloc0(sizeof(PlanItem) * Max(scan->nitems[list], 1));
 	for (i = 0; i < scan->nitems[list]; i++)
@@ -888,6 +902,7 @@ ParsePlan(int64 project_id, PlanScan *scan, TrackingPlan *p, MemoryContext item_
 	memset(p, 0, sizeof(*p));
 	for (i = 0; i < scan->nmembers; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		for (k = 0; plan_keys[k] != NULL; k++)
 			if (strcmp(scan->members[i].key, plan_keys[k]) == 0)
 				break;
@@ -1322,7 +1337,10 @@ MergeCatalog(int64 project_id, EdPlan *query, PlanKind kind, PlanItem *items, in
 			id = SPI_getbinval(tuple, desc, 3, &isnull);
 			HashObject(d, cur);
 			while (j < n && strcmp(items[j].name, name) < 0)
+			{
+				CHECK_FOR_INTERRUPTS();
 				AddCreate(d, kind, &items[j++], p);
+			}
 			if (j < n && strcmp(items[j].name, name) == 0)
 			{
 				CompareObject(d, kind, name, id, cur, items[j].canonical, &items[j],
@@ -1339,7 +1357,10 @@ MergeCatalog(int64 project_id, EdPlan *query, PlanKind kind, PlanItem *items, in
 	SPI_cursor_close(portal);
 	MemoryContextSwitchTo(cxt);
 	while (j < n)
+	{
+		CHECK_FOR_INTERRUPTS();
 		AddCreate(d, kind, &items[j++], p);
+	}
 }
 
 /*
@@ -1423,6 +1444,7 @@ CheckBase(TrackingPlan *p, PlanDiff *d)
 	{
 		PlanWrite  *w = lfirst(lc);
 
+		CHECK_FOR_INTERRUPTS();
 		if (w->kind == PLAN_EVENT && w->action == 'c')
 			CheckNewName(d, p, w->item);
 	}

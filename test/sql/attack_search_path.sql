@@ -21,8 +21,8 @@ GRANT event_definitions_writer TO regress_evil;
 GRANT event_definitions_admin TO regress_evil_victim;
 SELECT event_definitions.upsert_project(9401, 'Evil') ->> 'name' AS p1,
 	   event_definitions.upsert_project(9402, 'Victim') ->> 'name' AS p2;
-SELECT event_definitions.upsert_user('{"id": 9411, "first_name": "Eve", "login_role": "regress_evil"}') ->> 'first_name' AS u1,
-	   event_definitions.upsert_user('{"id": 9412, "first_name": "Vic", "login_role": "regress_evil_victim"}') ->> 'first_name' AS u2;
+SELECT event_definitions.upsert_user('{"id": 9411, "first_name": "Eve", "uuid": "00000000-0000-4000-8000-000000009411", "login_role": "regress_evil"}') ->> 'first_name' AS u1,
+	   event_definitions.upsert_user('{"id": 9412, "first_name": "Vic", "uuid": "00000000-0000-4000-8000-000000009412", "login_role": "regress_evil_victim"}') ->> 'first_name' AS u2;
 SELECT event_definitions.add_project_member(9401, 9411), event_definitions.add_project_member(9402, 9412);
 CREATE SCHEMA regress_evil_ops AUTHORIZATION regress_evil;
 CREATE TABLE public.regress_evil_hits (who name, what text);

@@ -216,5 +216,33 @@ SELECT pg_temp.try($$SELECT event_definitions.export_tracking_plan(8199)$$) AS m
 	   pg_temp.try($$SELECT event_definitions.apply_tracking_plan(8199, '{"version": 1}')$$) AS missing_apply;
 RESET SESSION AUTHORIZATION;
 
+-- owners without an email are named by uuid (two of them are no longer
+-- "more than one member"): the export applies unchanged, an owner may be
+-- named by either, and a uuid of a member with an email is its email
+SELECT event_definitions.upsert_project(8105, 'No emails') ->> 'name';
+SELECT event_definitions.upsert_user('{"id": 8105, "first_name": "Ann", "uuid": "00000000-0000-4000-8000-000000008105"}') ->> 'id',
+	   event_definitions.upsert_user('{"id": 8106, "first_name": "Bo", "uuid": "00000000-0000-4000-8000-000000008106"}') ->> 'id';
+SELECT p, u, event_definitions.add_project_member(p, u) IS NULL
+FROM (VALUES (8105, 8101), (8105, 8105), (8105, 8106)) v(p, u) ORDER BY 1, 2;
+SET SESSION AUTHORIZATION regress_plan_writer;
+SELECT event_definitions.create_event_definition(8105, '{"name": "a", "owner": 8105}') ->> 'name',
+	   event_definitions.create_event_definition(8105, '{"name": "b", "owner": 8106}') ->> 'name',
+	   event_definitions.create_event_definition(8105, '{"name": "c", "owner": 8101}') ->> 'name';
+SELECT e ->> 'name' AS name, e ->> 'owner' AS owner
+FROM jsonb_array_elements(pg_temp.plan(8105) -> 'events') e ORDER BY 1;
+SELECT event_definitions.diff_tracking_plan(8105, pg_temp.plan(8105)::json) AS no_change;
+SELECT event_definitions.apply_tracking_plan(8105, pg_temp.plan(8105)::json) AS applied_unchanged;
+SELECT event_definitions.diff_tracking_plan(8105, jsonb_set(pg_temp.plan(8105), '{events,2,owner}',
+	to_jsonb((SELECT uuid::text FROM event_definitions_private.users WHERE id = 8101)))::json) AS uuid_of_an_email_no_change;
+SELECT event_definitions.apply_tracking_plan(8105, jsonb_set(jsonb_set(pg_temp.plan(8105),
+	'{events,0,owner}', '"00000000-0000-4000-8000-000000008106"'),
+	'{events,1,owner}', '"00000000-0000-4000-8000-000000008105"')::json) -> 'update' AS owners_swapped;
+SELECT name, owner_id FROM event_definitions_private.event_definitions WHERE project_id = 8105 ORDER BY name;
+SELECT pg_temp.try($$SELECT event_definitions.diff_tracking_plan(8105,
+	'{"version": 1, "events": [{"name": "a", "owner": ""}]}')$$) AS blank_owner,
+	   pg_temp.try($$SELECT event_definitions.diff_tracking_plan(8105,
+	'{"version": 1, "events": [{"name": "a", "owner": "00000000-0000-4000-8000-000000008103"}]}')$$) AS not_a_member;
+RESET SESSION AUTHORIZATION;
+
 DROP OWNED BY regress_plan_writer, regress_plan_reader;
 DROP ROLE regress_plan_writer, regress_plan_reader;
