@@ -4,9 +4,9 @@
 # Long calls can be cancelled: with statement_timeout = 500ms, every call
 # that would run long over a project of 1,000,000 definitions (the three
 # generators, a search no index serves, an ordering of 30,000 unknown
-# fields, a limit of a million) ends within a second, as a reader login
-# (SQLSTATE 57014, or its answer when it is quick), and the backend keeps
-# serving (as long to read as to write, or quick to read and long to
+# fields, a limit of a million, a tracking plan's diff) ends within a
+# second, as a reader login (SQLSTATE 57014, or its answer when it is
+# quick), and the backend keeps serving (as long to read as to write, or quick to read and long to
 # write).  Every loop of the extension over rows, properties, ids or
 # request items checks for interrupts, and the work is linear.
 
@@ -31,6 +31,8 @@ SELECT event_definitions.upsert_user('{"id": 1, "first_name": "Reader", "login_r
 SELECT event_definitions.add_project_member(1, 1);
 SELECT event_definitions.upsert_project(2, 'Quick to read, long to write');
 SELECT event_definitions.add_project_member(2, 1);
+SELECT event_definitions.upsert_project(3, 'Empty');
+SELECT event_definitions.add_project_member(3, 1);
 INSERT INTO event_definitions_private.event_definitions (project_id, name, last_seen_at)
 SELECT 1, 'event_' || g, '2024-01-01Z'::timestamptz + g * interval '1 second'
 FROM generate_series(1, 1000000) g;
@@ -74,6 +76,19 @@ my @calls = (
 		'exclude 100,000 names',
 		q{SELECT event_definitions.list_event_definitions(1, excluded_properties =>
 			(SELECT json_agg('event_' || g) FROM generate_series(1, 100000) g)::text, ordering => '-name')}
+	],
+	# a tracking plan of 160,000 new events (the most its 500,000 JSON
+	# values allow): over an empty catalog, the creates merged after its
+	# last row; over 300,000 definitions, the catalog's rows
+	[
+		'a plan of 160,000 new events',
+		q{SELECT event_definitions.diff_tracking_plan(3, (SELECT json_build_object('version', 1, 'events',
+			json_agg(json_build_object('name', 'new_' || g))) FROM generate_series(1, 160000) g)) IS NOT NULL}
+	],
+	[
+		'a plan against 300,000 definitions',
+		q{SELECT event_definitions.diff_tracking_plan(2, (SELECT json_build_object('version', 1, 'events',
+			json_agg(json_build_object('name', 'new_' || g))) FROM generate_series(1, 160000) g)) IS NOT NULL}
 	],);
 
 foreach my $call (@calls)
