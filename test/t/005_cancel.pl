@@ -6,8 +6,8 @@
 # generators, a search no index serves, an ordering of 30,000 unknown
 # fields, a limit of a million, a tracking plan's diff) ends within a
 # second, as a reader login (SQLSTATE 57014, or its answer when it is
-# quick), and the backend keeps serving (as long to read as to write, or quick to read and long to
-# write).  Every loop of the extension over rows, properties, ids or
+# quick), and the backend keeps serving (as long to read as to write, or
+# quick to read and long to write).  Every loop of the extension over rows, properties, ids or
 # request items checks for interrupts, and the work is linear.
 
 use strict;
