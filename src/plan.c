@@ -63,6 +63,7 @@
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
+#include "utils/hsearch.h"
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
@@ -178,7 +179,17 @@ typedef struct TrackingPlan
 	PlanItem   *groups;			/* by name */
 	int			nevents;
 	PlanItem   *events;			/* by name */
+	HTAB	   *owners;			/* the owners named so far (PlanOwner), in cxt */
+	MemoryContext cxt;			/* the plan's */
 } TrackingPlan;
+
+/* An owner a plan names, resolved (OwnerByName). */
+typedef struct PlanOwner
+{
+	char		named[256];		/* as the plan names it (the key) */
+	int32		id;
+	char	   *spelling;		/* as an export names it */
+} PlanOwner;
 
 /* One write of an apply. */
 typedef struct PlanWrite
@@ -701,10 +712,11 @@ ParseGroup(EdJson *item, TrackingPlan *p, PlanItem *out)
  * The member of the project a plan names as an owner: by email, or by uuid
  * (what an export names a user without an email by).  Its id, and in
  * *spelling the name an export gives it; 400 on attr when there is none,
- * or more than one.
+ * or more than one.  Each name is looked up once per plan (events share
+ * owners); a name too long for the key is looked up each time.
  */
 static int32
-OwnerByName(int64 project_id, const char *owner, const char *attr, char **spelling)
+OwnerByName(int64 project_id, TrackingPlan *p, const char *owner, const char *attr, char **spelling)
 {
 	static EdPlan plan = {
 		"SELECT u.id, event_definitions_private.plan_owner(u) FROM event_definitions_private.users u"
@@ -716,9 +728,18 @@ OwnerByName(int64 project_id, const char *owner, const char *attr, char **spelli
 	};
 	Datum		values[2] = {Int64GetDatum(project_id), CStringGetTextDatum(owner)};
 	bool		isnull;
-	int			n = PlanExec(&plan, values, NULL, true, 2);
+	int			n;
 	int32		id;
+	bool		keep = strlen(owner) < sizeof(((PlanOwner *) NULL)->named);
+	PlanOwner  *kept;
 
+	if (keep && p->owners != NULL &&
+		(kept = hash_search(p->owners, owner, HASH_FIND, NULL)) != NULL)
+	{
+		*spelling = kept->spelling;
+		return kept->id;
+	}
+	n = PlanExec(&plan, values, NULL, true, 2);
 	if (n == 0)
 		ed_field_error(attr, psprintf("No member of the project has the email or uuid '%s'.", ed_value_prefix(owner)));
 	if (n > 1)
@@ -727,6 +748,21 @@ OwnerByName(int64 project_id, const char *owner, const char *attr, char **spelli
 	id = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 	*spelling = TextDatumGetCString(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
 	SPI_freetuptable(SPI_tuptable);
+	if (keep)
+	{
+		if (p->owners == NULL)
+		{
+			HASHCTL		ctl;
+
+			ctl.keysize = sizeof(kept->named);
+			ctl.entrysize = sizeof(PlanOwner);
+			ctl.hcxt = p->cxt;
+			p->owners = hash_create("tracking plan owners", 64, &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+		}
+		kept = hash_search(p->owners, owner, HASH_ENTER, NULL);
+		kept->id = id;
+		kept->spelling = MemoryContextStrdup(p->cxt, *spelling);
+	}
 	return id;
 }
 
@@ -793,7 +829,7 @@ ParseEvent(int64 project_id, EdJson *item, TrackingPlan *p, PlanItem *out)
 
 		if (named != NULL)
 		{
-			out->owner = OwnerByName(project_id, named, "owner", &owner);
+			out->owner = OwnerByName(project_id, p, named, "owner", &owner);
 			out->owner_null = false;
 		}
 	}
@@ -900,6 +936,7 @@ ParsePlan(int64 project_id, PlanScan *scan, TrackingPlan *p, MemoryContext item_
 				k;
 
 	memset(p, 0, sizeof(*p));
+	p->cxt = CurrentMemoryContext;
 	for (i = 0; i < scan->nmembers; i++)
 	{
 		CHECK_FOR_INTERRUPTS();

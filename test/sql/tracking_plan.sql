@@ -238,10 +238,18 @@ SELECT event_definitions.apply_tracking_plan(8105, jsonb_set(jsonb_set(pg_temp.p
 	'{events,0,owner}', '"00000000-0000-4000-8000-000000008106"'),
 	'{events,1,owner}', '"00000000-0000-4000-8000-000000008105"')::json) -> 'update' AS owners_swapped;
 SELECT name, owner_id FROM event_definitions_private.event_definitions WHERE project_id = 8105 ORDER BY name;
+-- one owner named by three events (looked up once): the two it does not own change
+SELECT jsonb_path_query_array(event_definitions.diff_tracking_plan(8105, jsonb_set(jsonb_set(jsonb_set(pg_temp.plan(8105),
+	'{events,0,owner}', '"00000000-0000-4000-8000-000000008105"'),
+	'{events,1,owner}', '"00000000-0000-4000-8000-000000008105"'),
+	'{events,2,owner}', '"00000000-0000-4000-8000-000000008105"')::json)::jsonb, '$.update[*].name') AS one_owner_thrice;
+-- a blank owner, a uuid of no user, the uuid of a member of another project
 SELECT pg_temp.try($$SELECT event_definitions.diff_tracking_plan(8105,
 	'{"version": 1, "events": [{"name": "a", "owner": ""}]}')$$) AS blank_owner,
 	   pg_temp.try($$SELECT event_definitions.diff_tracking_plan(8105,
-	'{"version": 1, "events": [{"name": "a", "owner": "00000000-0000-4000-8000-000000008103"}]}')$$) AS not_a_member;
+	'{"version": 1, "events": [{"name": "a", "owner": "00000000-0000-4000-8000-000000008103"}]}')$$) AS no_such_user,
+	   pg_temp.try($$SELECT event_definitions.diff_tracking_plan(8101,
+	'{"version": 1, "events": [{"name": "a", "owner": "00000000-0000-4000-8000-000000008105"}]}')$$) AS not_a_member;
 RESET SESSION AUTHORIZATION;
 
 DROP OWNED BY regress_plan_writer, regress_plan_reader;
